@@ -1,0 +1,152 @@
+"""Articles (content/posts) and standalone pages (content/pages): front matter to dataclasses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from .fields import Fields
+from .problems import Problem
+from .sources import Document
+from .text import is_slug, slugify
+
+ARTICLE_KEYS = ("title", "date", "unit", "category", "tags", "author", "source", "summary",
+                "image", "image_caption", "slug", "draft")
+PAGE_KEYS = ("title", "slug", "menu", "draft", "summary")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+                   r"\s*(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class Tag:
+    label: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One bulletin; `date` is timezone-aware, `body` is Markdown."""
+
+    title: str
+    date: datetime
+    slug: str
+    body: str
+    body_line: int
+    path: str
+    unit: str | None = None
+    category: str | None = None
+    tags: tuple[Tag, ...] = ()
+    author: str | None = None
+    source: str | None = None
+    summary: str | None = None
+    image: str | None = None
+    image_caption: str | None = None
+    draft: bool = False
+    lines: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def site_path(self) -> str:
+        return f"/tin-tuc/{self.date:%Y}/{self.date:%m}/{self.slug}/"
+
+    def line_of(self, key: str) -> int:
+        return dict(self.lines).get(key, 1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page such as Giới thiệu or Liên hệ."""
+
+    title: str
+    slug: str
+    body: str
+    body_line: int
+    path: str
+    menu: int | None = None
+    draft: bool = False
+    summary: str | None = None
+    lines: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def site_path(self) -> str:
+        return f"/{self.slug}/"
+
+    def line_of(self, key: str) -> int:
+        return dict(self.lines).get(key, 1)
+
+
+def parse_date(text: str, tz: tzinfo) -> datetime | None:
+    """"2024-01-09 06:25" in the site zone, or with an explicit offset; None if unparseable."""
+    match = _DATE.match(text.strip())
+    if not match:
+        return None
+    y, mo, d, h, mi, s, offset = match.groups()
+    try:
+        moment = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+    except ValueError:
+        return None
+    if offset is None:
+        return moment.replace(tzinfo=tz)
+    if offset == "Z":
+        return moment.replace(tzinfo=timezone.utc).astimezone(tz)
+    sign = 1 if offset[0] == "+" else -1
+    digits = offset[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return moment.replace(tzinfo=timezone(sign * delta)).astimezone(tz)
+
+
+def _slug(f: Fields, stem: str) -> str:
+    given = f.text("slug")
+    if given is not None and not is_slug(given):
+        f.error("slug", f"`{given}` is not a slug", f"use `{slugify(given)}`")
+    return given if given and is_slug(given) else slugify(stem)
+
+
+def _tags(f: Fields) -> tuple[Tag, ...]:
+    raw = f.get("tags")
+    if raw is None:
+        return ()
+    items = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else None
+    if items is None:
+        f.error("tags", "must be a list", "write `tags: [Chi bộ bốn tốt, Chỉ thị 05]`")
+        return ()
+    tags: dict[str, Tag] = {}
+    for item in items:
+        label = str(item).strip() if item is not None and not isinstance(item, (dict, list)) else ""
+        if not label or not slugify(label):
+            f.error("tags", f"`{item}` is not a usable tag", "each tag needs letters or digits")
+            continue
+        tags.setdefault(slugify(label), Tag(label, slugify(label)))
+    return tuple(tags.values())
+
+
+def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Article | None, list[Problem]]:
+    """Validate an article's front matter; return the article (None on errors) and problems."""
+    f = Fields(doc.meta, shown, problems=list(doc.problems))
+    f.reject_unknown(ARTICLE_KEYS)
+    title = f.text("title", required=True)
+    raw_date = f.get("date", required=True, hint="add `date: 2024-01-09 06:25`")
+    moment = parse_date(str(raw_date), tz) if raw_date is not None else None
+    if raw_date is not None and moment is None:
+        f.error("date", f"cannot read the date `{raw_date}`",
+                "write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-09 06:25`")
+    article = None
+    if title and moment:
+        article = Article(
+            title=title, date=moment, slug=_slug(f, stem), body=doc.body, body_line=doc.body_line,
+            path=shown, unit=f.text("unit"), category=f.text("category"), tags=_tags(f),
+            author=f.text("author"), source=f.text("source"), summary=f.text("summary"),
+            image=f.text("image"), image_caption=f.text("image_caption"), draft=f.boolean("draft"),
+            lines=tuple(doc.meta.key_lines.items()))
+    return (None if f.problems else article), f.problems
+
+
+def parse_page(doc: Document, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:
+    """Validate a standalone page's front matter."""
+    f = Fields(doc.meta, shown, problems=list(doc.problems))
+    f.reject_unknown(PAGE_KEYS)
+    title = f.text("title", required=True)
+    page = Page(title=title or "", slug=_slug(f, stem), body=doc.body, body_line=doc.body_line,
+                path=shown, menu=f.integer("menu"), draft=f.boolean("draft"),
+                summary=f.text("summary"), lines=tuple(doc.meta.key_lines.items()))
+    return (None if f.problems or not title else page), f.problems

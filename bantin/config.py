@@ -1,0 +1,175 @@
+"""content/site.yaml: the site's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .fields import Fields
+from .i18n import LANGUAGES
+from .problems import Problem
+from .sources import LineDict
+from .text import is_slug, slugify
+
+DEFAULT_RATING_SCALE = (
+    "Hoàn thành xuất sắc nhiệm vụ",
+    "Hoàn thành tốt nhiệm vụ",
+    "Hoàn thành nhiệm vụ",
+    "Không hoàn thành nhiệm vụ",
+)
+SITE_KEYS = ("title", "base_url", "language", "timezone", "per_page", "root_unit", "counter",
+             "categories", "rating_scale", "links", "banners", "description", "footer")
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+    image: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Validated settings; `base_path` is the URL path of `base_url` ("/" or "/portal/")."""
+
+    title: str
+    base_url: str
+    language: str
+    timezone: str
+    per_page: int
+    root_unit: str | None
+    counter_endpoint: str | None
+    counter_snapshot: str | None
+    categories: dict[str, str]
+    rating_scale: tuple[str, ...]
+    links: tuple[Link, ...]
+    banners: tuple[Link, ...]
+    description: str
+    footer: str
+    path: str
+    lines: dict[str, int]
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_base_url(self, base_url: str) -> "SiteConfig":
+        """The same settings published at another address (CI, preview)."""
+        from dataclasses import replace
+        return replace(self, base_url=normalise_base_url(base_url))
+
+
+def normalise_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Problem]]:
+    """Validate site.yaml data; return the config (None on errors) and every problem."""
+    if not isinstance(data, LineDict):
+        return None, [Problem(shown, 1, "", "site.yaml must be `key: value` lines",
+                              "start with `title: …` and `base_url: https://…/`")]
+    f = Fields(data, shown)
+    f.reject_unknown(SITE_KEYS)
+    title = f.text("title", required=True)
+    base_url = _base_url(f)
+    language = f.text("language") or "vi"
+    if language not in LANGUAGES:
+        f.error("language", f"unsupported language `{language}`", "use `vi` or `en`")
+    timezone = _timezone(f)
+    per_page = f.integer("per_page", minimum=1) or 20
+    counter = f.mapping("counter")
+    endpoint, snapshot = _counter(f, counter)
+    config = SiteConfig(
+        title=title or "", base_url=base_url or "", language=language, timezone=timezone,
+        per_page=per_page, root_unit=f.text("root_unit"), counter_endpoint=endpoint,
+        counter_snapshot=snapshot, categories=_categories(f), rating_scale=_scale(f),
+        links=_links(f, "links"), banners=_links(f, "banners", image=True),
+        description=f.text("description") or "", footer=f.text("footer") or "",
+        path=shown, lines=dict(data.key_lines))
+    return (None if f.problems else config), f.problems
+
+
+def _base_url(f: Fields) -> str | None:
+    url = f.text("base_url", required=True, hint="add `base_url: https://your-domain/`")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        f.error("base_url", f"must be an absolute http(s) address, not `{url}`",
+                "e.g. `https://dangbo.example.vn/`")
+        return None
+    return normalise_base_url(url)
+
+
+def _timezone(f: Fields) -> str:
+    name = f.text("timezone") or "Asia/Ho_Chi_Minh"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        f.error("timezone", f"unknown time zone `{name}`", "e.g. `Asia/Ho_Chi_Minh`")
+        return "Asia/Ho_Chi_Minh"
+    return name
+
+
+def _counter(f: Fields, counter: LineDict | None) -> tuple[str | None, str | None]:
+    if counter is None:
+        return None, None
+    sub = Fields(counter, f.path, "counter.", f.problems)
+    sub.reject_unknown(("endpoint", "snapshot"))
+    endpoint = sub.text("endpoint")
+    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
+        sub.error("endpoint", f"must be an http(s) address, not `{endpoint}`")
+        endpoint = None
+    return (endpoint.rstrip("/") if endpoint else None), sub.text("snapshot")
+
+
+def _categories(f: Fields) -> dict[str, str]:
+    data = f.mapping("categories")
+    result: dict[str, str] = {}
+    for key, label in (data or {}).items():
+        line = data.line_of(key)
+        if not isinstance(key, str) or not is_slug(key):
+            f.problems.append(Problem(f.path, line, f"categories.{key}", "category id must be a slug",
+                                      f"use `{slugify(str(key))}`"))
+        elif not isinstance(label, str) or not label.strip():
+            f.problems.append(Problem(f.path, line, f"categories.{key}", "category label must be text"))
+        else:
+            result[key] = label.strip()
+    return result
+
+
+def _scale(f: Fields) -> tuple[str, ...]:
+    data = f.sequence("rating_scale")
+    if data is None:
+        return DEFAULT_RATING_SCALE
+    labels = []
+    for label, line in zip(data, data.item_lines):
+        if not isinstance(label, str) or not label.strip():
+            f.problems.append(Problem(f.path, line, "rating_scale", "each rating label must be text"))
+        elif label in labels:
+            f.problems.append(Problem(f.path, line, "rating_scale", f"`{label}` is listed twice"))
+        else:
+            labels.append(label.strip())
+    return tuple(labels)
+
+
+def _links(f: Fields, key: str, image: bool = False) -> tuple[Link, ...]:
+    data = f.sequence(key)
+    result = []
+    for index, (item, line) in enumerate(zip(data or [], (data.item_lines if data else []))):
+        sub = f.nested(item, f"{key}[{index}]", line)
+        if sub is None:
+            continue
+        sub.reject_unknown(("title", "url", "image") if image else ("title", "url"))
+        title = sub.text("title", required=True)
+        url = sub.text("url", required=True)
+        picture = sub.text("image", required=image)
+        if title and url and (picture or not image):
+            result.append(Link(title, url, picture, line))
+    return tuple(result)

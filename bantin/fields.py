@@ -1,0 +1,108 @@
+"""Typed reading of one YAML mapping, collecting a problem for every bad field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .problems import Problem, did_you_mean
+from .sources import LineDict, LineList
+
+MISSING = object()
+
+
+@dataclass
+class Fields:
+    """Reads fields of `data` (from `path`) and records what is wrong with them."""
+
+    data: LineDict
+    path: str
+    prefix: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    def name(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    def line(self, key: str) -> int:
+        return self.data.line_of(key) if isinstance(self.data, LineDict) else 0
+
+    def error(self, key: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, self.line(key), self.name(key), message, hint))
+
+    def reject_unknown(self, allowed: Iterable[str]) -> None:
+        """One problem per key that the format does not define (typos must not pass silently)."""
+        allowed = list(allowed)
+        for key in self.data:
+            if key not in allowed:
+                hint = did_you_mean(str(key), allowed, "known fields")
+                self.error(str(key), "unknown field", hint)
+
+    def get(self, key: str, required: bool = False, hint: str = "") -> Any:
+        value = self.data.get(key, MISSING)
+        if value is MISSING or value is None:
+            if required:
+                self.problems.append(Problem(self.path, self.data.line, self.name(key),
+                                             "missing required field", hint or f"add `{key}: …`"))
+            return None
+        return value
+
+    def text(self, key: str, required: bool = False, hint: str = "") -> str | None:
+        """A non-empty string (numbers are accepted as their text)."""
+        value = self.get(key, required, hint)
+        if value is None:
+            return None
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            self.error(key, "must be text", f"write it as `{key}: some text`")
+            return None
+        value = str(value).strip()
+        if not value and required:
+            self.error(key, "must not be empty")
+            return None
+        return value or None
+
+    def integer(self, key: str, required: bool = False, minimum: int | None = 0) -> int | None:
+        """A whole number, at least `minimum`."""
+        value = self.get(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"must be a whole number, not `{value}`", "write digits only, e.g. `120`")
+            return None
+        if minimum is not None and value < minimum:
+            self.error(key, f"must be {minimum} or more, not {value}")
+            return None
+        return value
+
+    def boolean(self, key: str, default: bool = False) -> bool:
+        value = self.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(key, f"must be true or false, not `{value}`")
+            return default
+        return value
+
+    def mapping(self, key: str, required: bool = False) -> LineDict | None:
+        value = self.get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, LineDict):
+            self.error(key, "must be a list of `key: value` lines", f"indent the entries under `{key}:`")
+            return None
+        return value
+
+    def sequence(self, key: str, required: bool = False) -> LineList | None:
+        value = self.get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, LineList):
+            self.error(key, "must be a list", f"write `{key}: [a, b]` or one `- item` per line")
+            return None
+        return value
+
+    def nested(self, value: Any, key: str, line: int) -> "Fields | None":
+        """Fields of a mapping nested under `key` (a list item or a sub-mapping)."""
+        if not isinstance(value, LineDict):
+            self.problems.append(Problem(self.path, line, self.name(key), "must be a `key: value` mapping"))
+            return None
+        return Fields(value, self.path, f"{self.name(key)}.", self.problems)

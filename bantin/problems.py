@@ -1,0 +1,67 @@
+"""Problems found in a source tree, reported all at once as `path:line: field: message`."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning about one place in one source file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        field = f" {self.field}:" if self.field else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}:{field} {self.message}{hint}"
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for `check --format json`."""
+        return {"path": self.path, "line": self.line, "field": self.field,
+                "message": self.message, "hint": self.hint, "severity": self.severity}
+
+
+class BuildFailed(Exception):
+    """Raised with every problem that stops a build; nothing has been written."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def sort_key(problem: Problem) -> tuple[str, int, str]:
+    """Report problems in file order so editors can fix them top to bottom."""
+    return (problem.path, problem.line, problem.message)
+
+
+def did_you_mean(word: str, choices: Iterable[str], what: str = "") -> str:
+    """A hint naming the closest valid choice, or listing the valid ones."""
+    options = sorted(set(choices))
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    if options and len(options) <= 8:
+        return f"{what or 'expected one of'}: " + ", ".join(f"`{o}`" for o in options)
+    return ""
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """The path as an editor would type it: relative to the working directory when possible."""
+    for base in (Path.cwd(), root):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
