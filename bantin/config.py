@@ -18,6 +18,7 @@ DEFAULT_RATING_SCALE = (
     "Hoàn thành nhiệm vụ",
     "Không hoàn thành nhiệm vụ",
 )
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 SITE_KEYS = ("title", "base_url", "language", "timezone", "per_page", "root_unit", "counter",
              "categories", "rating_scale", "links", "banners", "description", "footer")
 
@@ -108,12 +109,12 @@ def _base_url(f: Fields) -> str | None:
 
 
 def _timezone(f: Fields) -> str:
-    name = f.text("timezone") or "Asia/Ho_Chi_Minh"
+    name = f.text("timezone") or DEFAULT_TIMEZONE
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         f.error("timezone", f"unknown time zone `{name}`", "e.g. `Asia/Ho_Chi_Minh`")
-        return "Asia/Ho_Chi_Minh"
+        return DEFAULT_TIMEZONE
     return name
 
 

@@ -1,0 +1,253 @@
+"""Load a content tree from disk and validate it as a whole, reporting every problem."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from pathlib import Path
+
+from .articles import Article, Page, parse_article, parse_page
+from .config import DEFAULT_RATING_SCALE, DEFAULT_TIMEZONE, SiteConfig, parse_site
+from .problems import Problem, did_you_mean, display_path
+from .sources import SourceError, parse_yaml, read_text, split_front_matter
+from .text import is_slug, slugify
+from .units import Unit, parse_unit
+
+# First path segments that the generator owns; a standalone page may not take them.
+RESERVED = {"tin-tuc", "chuyen-muc", "the", "don-vi", "luu-tru", "tim-kiem", "du-lieu", "assets",
+            "media", "_bantin", "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+_MD_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from a content tree, validated; media paths are relative to the tree."""
+
+    root: Path
+    config: SiteConfig
+    units: dict[str, Unit]
+    articles: tuple[Article, ...]
+    pages: tuple[Page, ...]
+    media: tuple[str, ...]
+
+
+@dataclass
+class _Reader:
+    root: Path
+    problems: list[Problem]
+
+    def shown(self, path: Path) -> str:
+        return display_path(path, self.root.parent)
+
+    def text(self, path: Path) -> str | None:
+        try:
+            return read_text(path, self.shown(path))
+        except SourceError as err:
+            self.problems.append(err.problem)
+            return None
+
+    def yaml(self, path: Path) -> object:
+        text = self.text(path)
+        if text is None:
+            return None
+        try:
+            data, problems = parse_yaml(text, self.shown(path))
+        except SourceError as err:
+            self.problems.append(err.problem)
+            return None
+        self.problems.extend(problems)
+        return data
+
+
+def _files(folder: Path, pattern: str) -> list[Path]:
+    return sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
+
+
+def load(root: Path) -> tuple[Content | None, list[Problem]]:
+    """Read and validate `root` (a content/ folder). Content is None when any error was found."""
+    reader = _Reader(root, [])
+    site_file = root / "site.yaml"
+    if not site_file.is_file():
+        return None, [Problem(display_path(site_file), 0, "", "site.yaml is missing",
+                              f"create {site_file} with at least `title:` and `base_url:`")]
+    config, problems = parse_site(reader.yaml(site_file), reader.shown(site_file))
+    reader.problems.extend(problems)
+    # Without a valid site.yaml, keep checking the rest with the defaults so every problem shows.
+    scale = config.rating_scale if config else DEFAULT_RATING_SCALE
+    units = _load_units(reader, scale)
+    articles = _load_articles(reader, config.tz if config else ZoneInfo(DEFAULT_TIMEZONE))
+    pages = _load_pages(reader)
+    media = tuple(p.relative_to(root).as_posix() for p in _files(root / "media", "**/*"))
+    reader.problems.extend(cross_check(config, units, articles, pages, set(media), root))
+    errors = [p for p in reader.problems if p.severity == "error"]
+    if errors or config is None:
+        return None, reader.problems
+    return Content(root, config, units, tuple(articles), tuple(pages), media), reader.problems
+
+
+def _load_units(reader: _Reader, scale: tuple[str, ...]) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for path in _files(reader.root / "units", "**/*.y*ml"):
+        if path.suffix not in (".yaml", ".yml"):
+            continue
+        shown, unit_id = reader.shown(path), path.stem
+        if not is_slug(unit_id):
+            reader.problems.append(Problem(shown, 0, "", f"unit id `{unit_id}` (the file name) is not a slug",
+                                           f"rename the file to {slugify(unit_id)}{path.suffix}"))
+            continue
+        data = reader.yaml(path)
+        if data is None and reader.problems and reader.problems[-1].path == shown:
+            continue
+        unit, problems = parse_unit(unit_id, data, shown, scale)
+        reader.problems.extend(problems)
+        if unit is None:
+            continue
+        if unit_id in units:
+            reader.problems.append(Problem(shown, 1, "", f"duplicate unit id `{unit_id}`",
+                                           f"{units[unit_id].path} has the same file name; rename one"))
+            continue
+        units[unit_id] = unit
+    return units
+
+
+def _documents(reader: _Reader, folder: str):
+    for path in _files(reader.root / folder, "**/*.md"):
+        text = reader.text(path)
+        if text is None:
+            continue
+        try:
+            yield path, split_front_matter(text, reader.shown(path))
+        except SourceError as err:
+            reader.problems.append(err.problem)
+
+
+def _load_articles(reader: _Reader, tz) -> list[Article]:
+    articles = []
+    for path, doc in _documents(reader, "posts"):
+        article, problems = parse_article(doc, path.stem, reader.shown(path), tz)
+        reader.problems.extend(problems)
+        if article:
+            articles.append(article)
+    return articles
+
+
+def _load_pages(reader: _Reader) -> list[Page]:
+    pages = []
+    for path, doc in _documents(reader, "pages"):
+        page, problems = parse_page(doc, path.stem, reader.shown(path))
+        reader.problems.extend(problems)
+        if page:
+            pages.append(page)
+    return pages
+
+
+def cross_check(config: SiteConfig | None, units: dict[str, Unit], articles: list[Article],
+                pages: list[Page], media: set[str], root: Path) -> list[Problem]:
+    """Checks that need the whole tree: references, cycles, URL collisions, media."""
+    problems = _check_units(config, units)
+    problems += _check_articles(config, units, articles, media, root)
+    problems += _check_urls(articles, pages)
+    if config:
+        problems += _check_media_refs(config, media, root)
+    return problems
+
+
+def _check_units(config: SiteConfig | None, units: dict[str, Unit]) -> list[Problem]:
+    problems = []
+    if config and config.root_unit and config.root_unit not in units:
+        problems.append(Problem(config.path, config.lines.get("root_unit", 0), "root_unit",
+                                f"unknown unit `{config.root_unit}`", did_you_mean(config.root_unit, units)))
+    for unit in units.values():
+        if unit.parent and unit.parent not in units:
+            problems.append(Problem(unit.path, unit.lines.get("parent", 1), "parent",
+                                    f"unknown unit `{unit.parent}`", did_you_mean(unit.parent, units)
+                                    or "the parent id is the file name of its unit file, without .yaml"))
+    problems += _check_cycles(units)
+    return problems
+
+
+def _check_cycles(units: dict[str, Unit]) -> list[Problem]:
+    problems, reported = [], set()
+    for start in sorted(units):
+        seen, node = [], start
+        while node in units and node not in seen:
+            seen.append(node)
+            node = units[node].parent
+        if node in seen:
+            cycle = seen[seen.index(node):]
+            if not reported.intersection(cycle):
+                reported.update(cycle)
+                unit = units[cycle[0]]
+                chain = " -> ".join(cycle + [cycle[0]])
+                problems.append(Problem(unit.path, unit.lines.get("parent", 1), "parent",
+                                        f"units form a cycle: {chain}", "one of them must have another parent"))
+    return problems
+
+
+def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles: list[Article],
+                    media: set[str], root: Path) -> list[Problem]:
+    problems = []
+    for a in articles:
+        if a.unit and a.unit not in units:
+            problems.append(Problem(a.path, a.line_of("unit"), "unit", f"unknown unit `{a.unit}`",
+                                    did_you_mean(a.unit, units)))
+        if config and a.category and a.category not in config.categories:
+            problems.append(Problem(a.path, a.line_of("category"), "category",
+                                    f"unknown category `{a.category}`",
+                                    did_you_mean(a.category, config.categories, "categories in site.yaml")))
+        if a.image:
+            problem = media_problem(a.image, media, root)
+            if problem:
+                problems.append(Problem(a.path, a.line_of("image"), "image", *problem))
+        problems += _body_media(a.body, a.body_line, a.path, media, root)
+    return problems
+
+
+def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | None:
+    """Why a media reference is bad (message, hint), or None when the file exists inside content/."""
+    relative = ref.lstrip("/")
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return f"`{ref}` points outside content/", "put the file under content/media/ and write media/…"
+    if relative not in media:
+        return f"`{ref}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
+    return None
+
+
+def _body_media(body: str, first_line: int, path: str, media: set[str], root: Path) -> list[Problem]:
+    problems = []
+    for match in _MD_LINK.finditer(body):
+        ref = match.group(1)
+        if ref.lstrip("/").startswith("media/") or ref.startswith(".."):
+            problem = media_problem(ref, media, root)
+            if problem:
+                line = first_line + body.count("\n", 0, match.start())
+                problems.append(Problem(path, line, "body", *problem))
+    return problems
+
+
+def _check_media_refs(config: SiteConfig, media: set[str], root: Path) -> list[Problem]:
+    problems = []
+    for banner in config.banners:
+        problem = media_problem(banner.image or "", media, root)
+        if problem:
+            problems.append(Problem(config.path, banner.line, "banners.image", *problem))
+    return problems
+
+
+def _check_urls(articles: list[Article], pages: list[Page]) -> list[Problem]:
+    owners: dict[str, str] = {}
+    problems = []
+    for item in [*articles, *pages]:
+        path = item.site_path
+        if isinstance(item, Page) and path.strip("/") in RESERVED:
+            problems.append(Problem(item.path, item.line_of("slug"), "slug",
+                                    f"the address {path} is reserved by the portal", "choose another slug"))
+        elif path in owners:
+            problems.append(Problem(item.path, item.line_of("slug"), "slug",
+                                    f"{owners[path]} and {item.path} both map to {path}",
+                                    "give one of them another `slug:`"))
+        else:
+            owners[path] = item.path
+    return problems
