@@ -1,0 +1,231 @@
+"""Counting rules: who a visitor is, what counts as a view or a visit, who is a bot.
+
+Pure and in memory. Every function takes the time `now` (seconds since the epoch)
+as an argument, so tests drive the clock. Nothing here is written to disk: the
+salts, the dedup keys and the last-seen times die with the process, which is the
+point: a restart forgets every visitor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import os
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+# Days start at local midnight in Vietnam (UTC+7): salts rotate when few read,
+# and "the last 7 days" are the days readers think in.
+DAY_OFFSET_SECONDS = 7 * 3600
+DAY_SECONDS = 86400
+VIEW_WINDOW = 30 * 60      # one view per visitor per page per 30 minutes
+VISIT_WINDOW = 30 * 60     # a visit starts after 30 minutes unseen site-wide
+ONLINE_WINDOW = 5 * 60     # "online now": seen in the last 5 minutes
+SALT_RETENTION = 48 * 3600
+
+_BOT_UA = re.compile(
+    r"bot|crawl|spider|slurp|scrap|headless|phantomjs|puppeteer|playwright|selenium|"
+    r"lighthouse|pingdom|uptime|monitor|preview|fetch|facebookexternalhit|embedly|"
+    r"curl|wget|python-requests|python-urllib|aiohttp|httpx|go-http-client|java/|"
+    r"okhttp|libwww|httpclient|axios|node-fetch|undici|postman|insomnia|feed|rss",
+    re.IGNORECASE,
+)
+_PREFETCH_HEADERS = ("Purpose", "Sec-Purpose", "X-Moz", "X-Purpose")
+
+
+def day_of(now: float) -> int:
+    """Number of the local (UTC+7) day that contains `now`."""
+    return int((now + DAY_OFFSET_SECONDS) // DAY_SECONDS)
+
+
+def day_start(day: int) -> float:
+    """Epoch seconds at which local day `day` begins."""
+    return day * DAY_SECONDS - DAY_OFFSET_SECONDS
+
+
+def visitor_id(salt: bytes, ip: str, user_agent: str) -> str:
+    """HMAC of one client's IP and User-Agent; unlinkable once the salt is gone.
+
+    Both parts are length-prefixed so ("1.2.3.4", "5x") and ("1.2.3.45", "x")
+    can never collide.
+    """
+    ip_b, ua_b = ip.encode("utf-8", "replace"), user_agent.encode("utf-8", "replace")
+    message = b"%d:%s%d:%s" % (len(ip_b), ip_b, len(ua_b), ua_b)
+    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:32]
+
+
+def is_bot(user_agent: str | None, headers: Mapping[str, str]) -> bool:
+    """True for crawlers, scripts, headless browsers and prefetches: they never count.
+
+    A missing User-Agent is treated as a script; real browsers always send one.
+    """
+    if not user_agent or _BOT_UA.search(user_agent):
+        return True
+    for name in _PREFETCH_HEADERS:
+        value = headers.get(name)
+        if value and "prefetch" in value.lower():
+            return True
+    return False
+
+
+class SaltRing:
+    """One random salt per local day, forgotten 48 hours after its day began."""
+
+    def __init__(self, random_bytes: Callable[[int], bytes] = os.urandom):
+        self._random_bytes = random_bytes
+        self._salts: dict[int, bytes] = {}
+
+    def salt_for(self, day: int) -> bytes:
+        """The salt of `day`, made on first use."""
+        salt = self._salts.get(day)
+        if salt is None:
+            salt = self._salts[day] = self._random_bytes(32)
+        return salt
+
+    def forget_old(self, now: float) -> None:
+        """Drop every salt whose day began at least 48 hours before `now`."""
+        for day in [d for d in self._salts if now - day_start(d) >= SALT_RETENTION]:
+            del self._salts[day]
+
+    def days(self) -> list[int]:
+        """Days whose salt is still held (for tests and health)."""
+        return sorted(self._salts)
+
+    def ids(self, ip: str, user_agent: str, now: float) -> tuple[str, ...]:
+        """Today's visitor id, then yesterday's during the first 30 minutes of a day.
+
+        The second id lets a reader who crosses midnight stay one visitor
+        instead of counting twice when the salt rotates.
+        """
+        self.forget_old(now)
+        today = day_of(now)
+        current = visitor_id(self.salt_for(today), ip, user_agent)
+        if now - day_start(today) < max(VIEW_WINDOW, VISIT_WINDOW) and today - 1 in self._salts:
+            return current, visitor_id(self._salts[today - 1], ip, user_agent)
+        return (current,)
+
+
+class ExpiringKeys:
+    """Keys that expire after a fixed window; oldest first, so purging is cheap."""
+
+    def __init__(self, window: float):
+        self.window = window
+        self._expiry: OrderedDict[str, float] = OrderedDict()
+
+    def purge(self, now: float) -> None:
+        """Forget every key whose window has passed."""
+        expiry = self._expiry
+        while expiry:
+            key, until = next(iter(expiry.items()))
+            if until > now:
+                break
+            del expiry[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._expiry
+
+    def add(self, key: str, now: float) -> None:
+        """(Re)start the window of `key` at `now`; it moves to the young end."""
+        self._expiry[key] = now + self.window
+        self._expiry.move_to_end(key)
+
+    def rename(self, old: str, new: str) -> None:
+        """Carry a key over to a visitor's new id, keeping its expiry."""
+        if old in self._expiry and new not in self._expiry:
+            self._expiry[new] = self._expiry.pop(old)
+            # Out of order now, but at most by the 30 minutes after midnight;
+            # purge only stops early, it never drops a key too soon.
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+
+def _dedup_key(visitor: str, path: str) -> str:
+    """What dedup remembers: not the path itself, only a hash tied to the visitor."""
+    return hashlib.blake2b(f"{visitor}\0{path}".encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one hit changes: a page view, a site visit, both or neither."""
+
+    visitor: str
+    view: bool
+    visit: bool
+    day: int
+
+
+class Counting:
+    """The rules for views, visits and online-now, applied hit by hit."""
+
+    def __init__(self, salts: SaltRing | None = None):
+        self.salts = salts or SaltRing()
+        self._views = ExpiringKeys(VIEW_WINDOW)       # fixed window from the counted view
+        self._seen = ExpiringKeys(VISIT_WINDOW)       # sliding: renewed on every hit
+        self._online = ExpiringKeys(ONLINE_WINDOW)    # sliding: renewed on every hit
+
+    def identify(self, ip: str, user_agent: str, now: float) -> tuple[str, ...]:
+        """Visitor ids for a client (current first)."""
+        return self.salts.ids(ip, user_agent, now)
+
+    def observe(self, ids: tuple[str, ...], path: str, now: float) -> Decision:
+        """Record a hit on `path` by a (non-bot) visitor; say what it counts as."""
+        for keys in (self._views, self._seen, self._online):
+            keys.purge(now)
+        visitor = ids[0]
+        for old in ids[1:]:
+            self._seen.rename(old, visitor)
+            self._online.rename(old, visitor)
+        view_keys = [_dedup_key(v, path) for v in ids]
+        view = not any(key in self._views for key in view_keys)
+        if view:
+            self._views.add(view_keys[0], now)
+        visit = visitor not in self._seen
+        self._seen.add(visitor, now)
+        self._online.add(visitor, now)
+        return Decision(visitor=visitor, view=view, visit=visit, day=day_of(now))
+
+    def online(self, now: float) -> int:
+        """Distinct visitors seen in the last 5 minutes."""
+        self._online.purge(now)
+        return len(self._online)
+
+
+class RateLimiter:
+    """Token buckets per client key, in memory only: `rate` per second, up to `burst`."""
+
+    def __init__(self, rate: float, burst: float):
+        self.rate = rate
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._last_sweep = 0.0
+
+    def check(self, key: str, now: float) -> float:
+        """Take one token: 0 if allowed, else seconds to wait before retrying."""
+        if self.rate <= 0:
+            return 0.0
+        self._sweep(now)
+        tokens, last = self._buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            self._buckets[key] = (tokens - 1, now)
+            return 0.0
+        self._buckets[key] = (tokens, now)
+        return (1 - tokens) / self.rate
+
+    def _sweep(self, now: float) -> None:
+        """Forget buckets that have refilled, so memory follows active clients only."""
+        full_after = self.burst / self.rate
+        if now - self._last_sweep < full_after:
+            return
+        self._last_sweep = now
+        for key in [k for k, (_, last) in self._buckets.items() if now - last >= full_after]:
+            del self._buckets[key]
+
+
+def retry_after_header(wait: float) -> str:
+    """Whole seconds for Retry-After, never 0 (clients would retry at once)."""
+    return str(max(1, math.ceil(wait)))

@@ -1,0 +1,293 @@
+"""SQLite storage, the in-memory running totals, and the group-commit writer.
+
+Only aggregates are stored: views per page, views per page per day (for "the
+last 7 days"), the site-wide visit count and the imported baseline. No row
+names a visitor.
+
+Durability: the database runs in WAL mode. With `synchronous=FULL` (default)
+every commit is fsynced before the hit is acknowledged, so an acknowledged hit
+survives even a power loss. With `synchronous=NORMAL` a commit is written to the
+WAL file but not fsynced: that is still safe against `kill -9` of the service,
+because the written pages sit in the operating system's page cache, which
+outlives the process; only an OS crash or power loss may drop the last commits.
+Group commit makes FULL affordable: one fsync covers every hit that arrived
+while the previous commit was running.
+"""
+
+from __future__ import annotations
+
+import heapq
+import queue
+import sqlite3
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Union
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS page_views (
+    path  TEXT PRIMARY KEY,
+    views INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS daily_views (
+    day   INTEGER NOT NULL,          -- local (UTC+7) day number, see rules.day_of
+    path  TEXT NOT NULL,
+    views INTEGER NOT NULL,
+    PRIMARY KEY (day, path)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS site_counts (
+    name  TEXT PRIMARY KEY,          -- 'visits'
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Starting counts migrated from an old portal, kept apart from counted hits so
+-- they can be audited and told apart. path NULL is the site-wide visit total.
+CREATE TABLE IF NOT EXISTS baseline (
+    id          INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    path        TEXT,
+    views       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS baseline_source ON baseline (source);
+"""
+
+DAYS_KEPT = 8       # 7 days for the top list, plus the day that is ending
+TOP_MAX = 20
+
+
+@dataclass(frozen=True)
+class HitOp:
+    """A hit that counts: a view of `path` on `day`, and maybe a new site visit."""
+
+    path: str
+    day: int
+    view: bool
+    visit: bool
+
+
+@dataclass(frozen=True)
+class ImportOp:
+    """A baseline import: starting views per path and a site-wide starting total."""
+
+    source: str
+    imported_at: str
+    views: dict[str, int]
+    site_visits: int
+
+
+Op = Union[HitOp, ImportOp]
+
+
+class ImportConflict(Exception):
+    """An import reused the `source` name of an earlier import."""
+
+
+def connect(db_path: Path, synchronous: str = "FULL") -> sqlite3.Connection:
+    """Open the database in WAL mode with the schema in place."""
+    if synchronous.upper() not in ("FULL", "NORMAL"):
+        raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
+    conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def write_batch(conn: sqlite3.Connection, ops: list[Op]) -> None:
+    """Apply every op in one transaction: one commit (one fsync) for the batch."""
+    views: dict[str, int] = defaultdict(int)
+    daily: dict[tuple[int, str], int] = defaultdict(int)
+    visits = 0
+    imports = [op for op in ops if isinstance(op, ImportOp)]
+    for op in ops:
+        if isinstance(op, HitOp):
+            if op.view:
+                views[op.path] += 1
+                daily[(op.day, op.path)] += 1
+            visits += op.visit
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if views:
+            conn.executemany(
+                "INSERT INTO page_views (path, views) VALUES (?, ?) "
+                "ON CONFLICT (path) DO UPDATE SET views = views + excluded.views",
+                views.items())
+            conn.executemany(
+                "INSERT INTO daily_views (day, path, views) VALUES (?, ?, ?) "
+                "ON CONFLICT (day, path) DO UPDATE SET views = views + excluded.views",
+                [(day, path, n) for (day, path), n in daily.items()])
+        if visits:
+            conn.execute(
+                "INSERT INTO site_counts (name, value) VALUES ('visits', ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", (visits,))
+        for op in imports:
+            conn.executemany(
+                "INSERT INTO baseline (source, imported_at, path, views) VALUES (?, ?, ?, ?)",
+                [(op.source, op.imported_at, None, op.site_visits)]
+                + [(op.source, op.imported_at, p, n) for p, n in sorted(op.views.items())])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def prune_days(conn: sqlite3.Connection, today: int) -> None:
+    """Drop per-day rows older than the 7-day window; totals are kept separately."""
+    conn.execute("DELETE FROM daily_views WHERE day <= ?", (today - DAYS_KEPT,))
+
+
+def import_sources(conn: sqlite3.Connection) -> set[str]:
+    """Names of the imports already stored."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT source FROM baseline")}
+
+
+def _top(counts: dict[str, int], limit: int, keep: Callable[[str], bool]) -> list[tuple[str, int]]:
+    """Most viewed first, ties by path, only paths `keep` accepts."""
+    items = ((p, n) for p, n in counts.items() if n > 0 and keep(p))
+    return heapq.nsmallest(limit, items, key=lambda item: (-item[1], item[0]))
+
+
+@dataclass
+class Totals:
+    """Running totals in memory: every read is served from here, never from SQLite.
+
+    Owned by one thread (the event loop); the writer hands it committed ops.
+    """
+
+    views: dict[str, int] = field(default_factory=dict)           # baseline + counted
+    daily: dict[int, dict[str, int]] = field(default_factory=dict)
+    site_visits: int = 0                                          # baseline + counted
+    sources: set[str] = field(default_factory=set)
+    version: int = 0
+    _top_cache: dict[tuple[str, int], tuple[int, list[tuple[str, int]]]] = field(
+        default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, today: int) -> "Totals":
+        """Rebuild the totals from the database at start."""
+        totals = cls()
+        views = defaultdict(int)
+        for path, n in conn.execute("SELECT path, views FROM page_views"):
+            views[path] += n
+        for path, n in conn.execute("SELECT path, views FROM baseline WHERE path IS NOT NULL"):
+            views[path] += n
+        totals.views = dict(views)
+        for day, path, n in conn.execute(
+                "SELECT day, path, views FROM daily_views WHERE day > ?", (today - DAYS_KEPT,)):
+            totals.daily.setdefault(day, {})[path] = n
+        counted = conn.execute("SELECT value FROM site_counts WHERE name = 'visits'").fetchone()
+        base = conn.execute("SELECT COALESCE(SUM(views), 0) FROM baseline WHERE path IS NULL").fetchone()
+        totals.site_visits = (counted[0] if counted else 0) + base[0]
+        totals.sources = import_sources(conn)
+        return totals
+
+    def apply(self, ops: Iterable[Op]) -> None:
+        """Add committed ops to the totals."""
+        views, daily = self.views, self.daily
+        for op in ops:
+            if isinstance(op, HitOp):
+                if op.view:
+                    views[op.path] = views.get(op.path, 0) + 1
+                    day = daily.get(op.day)
+                    if day is None:
+                        day = daily[op.day] = {}
+                        for old in [d for d in daily if d <= op.day - DAYS_KEPT]:
+                            del daily[old]
+                    day[op.path] = day.get(op.path, 0) + 1
+                self.site_visits += op.visit
+            else:
+                for path, n in op.views.items():
+                    views[path] = views.get(path, 0) + n
+                self.site_visits += op.site_visits
+                self.sources.add(op.source)
+        self.version += 1
+
+    def last_7_days(self, today: int) -> dict[str, int]:
+        """Views per path over today and the six days before."""
+        summed: dict[str, int] = defaultdict(int)
+        for day, counts in self.daily.items():
+            if today - 7 < day <= today:
+                for path, n in counts.items():
+                    summed[path] += n
+        return summed
+
+    def top(self, period: str, today: int, keep: Callable[[str], bool],
+            limit: int = TOP_MAX) -> list[tuple[str, int]]:
+        """Top paths of a period ("7d" or "all"), cached until the totals change."""
+        key = (period, today)
+        cached = self._top_cache.get(key)
+        if cached is None or cached[0] != self.version:
+            counts = self.views if period == "all" else self.last_7_days(today)
+            # Keep a few spare entries so filtering by `keep` later rarely runs short.
+            cached = (self.version, _top(counts, TOP_MAX * 3, lambda p: True))
+            self._top_cache = {key: cached}
+        top = [item for item in cached[1] if keep(item[0])]
+        if len(top) < min(limit, TOP_MAX) and len(cached[1]) == TOP_MAX * 3:
+            counts = self.views if period == "all" else self.last_7_days(today)
+            top = _top(counts, TOP_MAX, keep)
+        return top[:limit]
+
+
+class GroupCommitter:
+    """A writer thread: drains every pending op, commits once, then reports back.
+
+    `deliver(ops, error)` is called from the writer thread after each commit
+    (error is None) or failed transaction; the caller moves it to its own thread.
+    """
+
+    def __init__(self, conn: sqlite3.Connection,
+                 deliver: Callable[[list[Op], list[object], BaseException | None], None],
+                 max_batch: int = 5000):
+        self._conn = conn
+        self._deliver = deliver
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="bantin-counter-writer", daemon=True)
+        self._stopping = object()
+
+    def start(self) -> None:
+        """Start the writer thread."""
+        self._thread.start()
+
+    def submit(self, op: Op, token: object) -> None:
+        """Queue an op; `token` comes back with it in `deliver` (e.g. a future)."""
+        self._queue.put((op, token))
+
+    def stop(self) -> None:
+        """Commit what is pending, then end the thread."""
+        self._queue.put(self._stopping)
+        self._thread.join()
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            first = self._queue.get()
+            batch = [] if first is self._stopping else [first]
+            stop = first is self._stopping
+            while len(batch) < self._max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is self._stopping:
+                    stop = True
+                    break
+                batch.append(item)
+            if not batch:
+                continue
+            ops = [op for op, _ in batch]
+            tokens = [token for _, token in batch]
+            try:
+                write_batch(self._conn, ops)
+            except Exception as error:  # reported to every waiting request
+                self._deliver(ops, tokens, error)
+            else:
+                self._deliver(ops, tokens, None)
+
+
+def now_iso() -> str:
+    """Current UTC time, to the second, as ISO 8601."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
