@@ -1,0 +1,100 @@
+"""kill -9 under load loses no acknowledged hit: SIGKILL the service mid-stream, restart, recount."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .helpers import PAGES, Api
+
+ROOT = Path(__file__).resolve().parents[2]
+PATHS = [path for path, _, _ in PAGES]
+THREADS = 8
+KILL_AFTER = 400  # acknowledged hits before the kill
+
+
+def start_service(db: Path, site_dir: Path, synchronous: str) -> tuple[subprocess.Popen, int]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bantin.counter", "--db", str(db), "--site", str(site_dir),
+         "--port", "0", "--rate", "0", "--synchronous", synchronous],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert "listening on http://" in line, process.stderr.read()
+    return process, int(line.rsplit(":", 1)[1])
+
+
+class Client(threading.Thread):
+    """Sends hits by distinct visitors until the service goes away; counts what was acknowledged."""
+
+    def __init__(self, name: str, port: int, enough: threading.Event, total: list[int], lock: threading.Lock):
+        super().__init__(daemon=True)
+        self.name, self.port, self.enough, self.total, self.lock = name, port, enough, total, lock
+        self.acked: Counter[str] = Counter()
+        self.unacked: Counter[str] = Counter()
+
+    def run(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        i = 0
+        while True:
+            path = PATHS[i % len(PATHS)]
+            try:
+                conn.request("POST", "/api/hit", json.dumps({"path": path}),
+                             {"Content-Type": "application/json", "User-Agent": f"Mozilla/5.0 crash-{self.name}-{i}"})
+                response = conn.getresponse()
+                response.read()
+            except OSError:  # includes RemoteDisconnected and refused connections
+                self.unacked[path] += 1  # may or may not have been committed
+                return
+            assert response.status == 200
+            self.acked[path] += 1
+            i += 1
+            with self.lock:
+                self.total[0] += 1
+                if self.total[0] >= KILL_AFTER:
+                    self.enough.set()
+
+
+@pytest.mark.parametrize("synchronous", ["full", "normal"])
+def test_sigkill_loses_no_acknowledged_hit(tmp_path: Path, site_dir: Path, synchronous: str):
+    db = tmp_path / "crash.sqlite3"
+    process, port = start_service(db, site_dir, synchronous)
+    enough, lock, total = threading.Event(), threading.Lock(), [0]
+    # One sequential client and several concurrent ones, as the brief asks.
+    clients = [Client(str(n), port, enough, total, lock) for n in range(THREADS + 1)]
+    try:
+        for client in clients:
+            client.start()
+        assert enough.wait(60), "the clients could not reach the service"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+    for client in clients:
+        client.join(30)
+    acked = sum((c.acked for c in clients), Counter())
+    unacked = sum((c.unacked for c in clients), Counter())
+
+    process, port = start_service(db, site_dir, synchronous)
+    try:
+        answer = Api(port).request("GET", "/api/counts?" + "&".join(f"path={p}" for p in PATHS)).json
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    for path in PATHS:
+        assert acked[path] <= answer["views"][path] <= acked[path] + unacked[path]
+    assert sum(acked.values()) >= KILL_AFTER
+    assert sum(unacked.values()) == len(clients)  # every client was cut off by the kill
+    # Every hit was a new visitor: its visit was committed in the same transaction as its view.
+    assert answer["site_visits"] == sum(answer["views"].values())
