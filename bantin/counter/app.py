@@ -1,4 +1,4 @@
-"""HTTP API of the counter (tornado, one process, one event loop).
+"""HTTP API of the counter (asyncio, one process, one event loop).
 
 The event loop owns all in-memory state (rules, totals, manifest); the writer
 thread owns the SQLite connection. A hit that changes a count waits for its
@@ -18,11 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import tornado.httpserver
-import tornado.netutil
-import tornado.web
-
 from . import rules
+from .http import Application, HttpProtocol, Request, Response, bind, close_idle
 from .manifest import ManifestWatcher, valid_site_path
 from .store import (GroupCommitter, HitOp, ImportOp, Op, TOP_MAX, Totals, connect, now_iso,
                     prune_days)
@@ -52,19 +49,15 @@ class CounterConfig:
     clock: Callable[[], float] = field(default=time.time, repr=False)
 
 
-class ApiError(tornado.web.HTTPError):
+class ApiError(Exception):
     """An error answered as JSON `{"error": code, "message": ...}`."""
 
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
-        super().__init__(status)
+        super().__init__(message)
+        self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
-
-
-_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 413: "payload_too_large",
-                 415: "unsupported_media_type", 429: "rate_limited"}
 
 
 class Counter:
@@ -136,90 +129,9 @@ class Counter:
                         for period in ("7d", "all")}}
 
 
-class BaseHandler(tornado.web.RequestHandler):
-    """JSON answers, CORS for the configured origin only (errors too), rate limit."""
-
-    _visitor_ids: tuple[str, ...] | None = None
-
-    @property
-    def counter(self) -> Counter:
-        # From the settings, not initialize(): set_default_headers runs before initialize.
-        return self.application.settings["counter"]
-
-    def set_default_headers(self) -> None:
-        # Runs again after clear() in send_error, so errors carry CORS headers too.
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Vary", "Origin")
-        origin = self.request.headers.get("Origin")
-        if origin and origin in self.counter.config.origins:
-            self.set_header("Access-Control-Allow-Origin", origin)
-
-    def client_ip(self) -> str:
-        """The reader's address: the socket peer, or the proxy's word when trusted."""
-        if self.counter.config.trust_proxy:
-            real = self.request.headers.get("X-Real-IP")
-            if real:
-                return real.strip()
-            forwarded = self.request.headers.get("X-Forwarded-For")
-            if forwarded:
-                # The rightmost entry is the one our own proxy appended.
-                return forwarded.rsplit(",", 1)[-1].strip()
-        return self.request.remote_ip or ""
-
-    def visitor_ids(self) -> tuple[str, ...]:
-        """Visitor ids of this request's client (computed once per request)."""
-        if self._visitor_ids is None:
-            ua = self.request.headers.get("User-Agent", "")
-            self._visitor_ids = self.counter.counting.identify(self.client_ip(), ua, self.counter.clock())
-        return self._visitor_ids
-
-    def prepare(self) -> None:
-        if self.request.method == "OPTIONS":
-            return
-        wait = self.counter.limiter.check(self.visitor_ids()[0], self.counter.clock())
-        if wait:
-            raise ApiError(429, "rate_limited", "Too many requests; slow down.",
-                           {"Retry-After": rules.retry_after_header(wait)})
-
-    def options(self, *args: Any) -> None:
-        """CORS preflight: allowed only for the configured origin."""
-        if self.request.headers.get("Origin") in self.counter.config.origins:
-            self.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-            self.set_header("Access-Control-Allow-Headers", "Content-Type, Authorization")
-            self.set_header("Access-Control-Max-Age", "86400")
-        self.set_status(204)
-        self.finish()
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        error = kwargs.get("exc_info", (None, None))[1]
-        if isinstance(error, ApiError):
-            code, message = error.code, error.message
-            for name, value in error.headers.items():
-                self.set_header(name, value)
-        else:
-            code = _STATUS_CODES.get(status_code, "internal_error")
-            message = self._reason
-        self.finish(json.dumps({"error": code, "message": message}, ensure_ascii=False))
-
-    def send_json(self, data: Any) -> None:
-        """Answer 200 with `data` as compact JSON."""
-        self.finish(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-
-    def media_type(self) -> str:
-        """The request's Content-Type without parameters, lowercased."""
-        return self.request.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
-
-    def require_token(self) -> None:
-        """Export and import need `Authorization: Bearer <token>`."""
-        token = self.counter.config.token
-        if not token:
-            raise ApiError(403, "forbidden", "No token is configured; export and import are disabled.")
-        given = self.request.headers.get("Authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise ApiError(401, "unauthorized", "A valid 'Authorization: Bearer <token>' is required.",
-                           {"WWW-Authenticate": 'Bearer realm="bantin-counter"'})
+JSON_HEADER = ("Content-Type", "application/json; charset=utf-8")
+FIXED_HEADERS = [JSON_HEADER, ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
+                 ("Vary", "Origin")]
 
 
 def _check_path(path: object, field_name: str = "path") -> str:
@@ -229,16 +141,126 @@ def _check_path(path: object, field_name: str = "path") -> str:
     return path  # type: ignore[return-value]
 
 
-class HitHandler(BaseHandler):
-    """POST /api/hit: count a view (after commit) and answer the current counts."""
+def _media_type(request: Request) -> str:
+    """The request's Content-Type without parameters, lowercased."""
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
-    async def post(self) -> None:
-        if self.media_type() not in JSON_TYPES:
-            raise ApiError(415, "unsupported_media_type", "Send the hit as application/json.")
-        if len(self.request.body) > HIT_BODY_MAX:
-            raise ApiError(413, "payload_too_large", f"A hit body is at most {HIT_BODY_MAX} bytes.")
+
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class Api(Application):
+    """Routes, CORS for the configured origin only (errors too), rate limit, JSON errors."""
+
+    def __init__(self, counter: Counter):
+        self.counter = counter
+        self.routes: dict[str, dict[str, Callable[[Request], Any]]] = {
+            "/api/hit": {"POST": self.hit},
+            "/api/counts": {"GET": self.counts},
+            "/api/top": {"GET": self.top},
+            "/api/export": {"GET": self.export},
+            "/api/import": {"POST": self.import_},
+            "/api/health": {"GET": self.health},
+        }
+
+    def body_limit(self, method: str, path: str) -> int:
+        return IMPORT_BODY_MAX if path == "/api/import" else HIT_BODY_MAX
+
+    def headers(self, request: Request | None) -> list[tuple[str, str]]:
+        """Headers of every answer; Access-Control-Allow-Origin only for the site's origin."""
+        headers = list(FIXED_HEADERS)
+        origin = request.headers.get("origin") if request else None
+        if origin and origin in self.counter.config.origins:
+            headers.append(("Access-Control-Allow-Origin", origin))
+        return headers
+
+    def error(self, request: Request | None, status: int, code: str, message: str,
+              extra: dict[str, str] | None = None) -> Response:
+        headers = self.headers(request)
+        headers.extend((extra or {}).items())
+        return Response(status, _dumps({"error": code, "message": message}), headers)
+
+    def ok(self, request: Request, data: Any) -> Response:
+        return Response(200, _dumps(data), self.headers(request))
+
+    def __call__(self, request: Request) -> Response | Awaitable[Response]:
         try:
-            data = json.loads(self.request.body)
+            route = self.routes.get(request.path)
+            if route is None:
+                raise ApiError(404, "not_found", "No such endpoint.")
+            if request.method == "OPTIONS":
+                return self.preflight(request)
+            handler = route.get(request.method)
+            if handler is None:
+                raise ApiError(405, "method_not_allowed", f"Use {', '.join(route)} here.",
+                               {"Allow": ", ".join([*route, "OPTIONS"])})
+            if handler != self.health:  # monitors are never rate limited
+                self.rate_limit(request)
+            result = handler(request)
+            if asyncio.iscoroutine(result):
+                return self._finish(request, result)
+            return self.ok(request, result)
+        except ApiError as error:
+            return self.error(request, error.status, error.code, error.message, error.headers)
+
+    async def _finish(self, request: Request, pending: Awaitable[Any]) -> Response:
+        try:
+            return self.ok(request, await pending)
+        except ApiError as error:
+            return self.error(request, error.status, error.code, error.message, error.headers)
+
+    def preflight(self, request: Request) -> Response:
+        """CORS preflight: allowed only for the configured origin."""
+        headers = self.headers(request)
+        if request.headers.get("origin") in self.counter.config.origins:
+            headers += [("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+                        ("Access-Control-Allow-Headers", "Content-Type, Authorization"),
+                        ("Access-Control-Max-Age", "86400")]
+        return Response(204, b"", [h for h in headers if h != JSON_HEADER])
+
+    def client_ip(self, request: Request) -> str:
+        """The reader's address: the socket peer, or the proxy's word when trusted."""
+        if self.counter.config.trust_proxy:
+            real = request.headers.get("x-real-ip")
+            if real:
+                return real.strip()
+            forwarded = request.headers.get("x-forwarded-for")
+            if forwarded:
+                # The rightmost entry is the one our own proxy appended.
+                return forwarded.rsplit(",", 1)[-1].strip()
+        return request.peer
+
+    def visitor_ids(self, request: Request) -> tuple[str, ...]:
+        """Visitor ids of the request's client."""
+        ua = request.headers.get("user-agent", "")
+        return self.counter.counting.identify(self.client_ip(request), ua, self.counter.clock())
+
+    def rate_limit(self, request: Request) -> None:
+        """Token bucket per visitor id (IP + User-Agent), in memory only."""
+        if self.counter.limiter.rate <= 0:
+            return
+        wait = self.counter.limiter.check(self.visitor_ids(request)[0], self.counter.clock())
+        if wait:
+            raise ApiError(429, "rate_limited", "Too many requests; slow down.",
+                           {"Retry-After": rules.retry_after_header(wait)})
+
+    def require_token(self, request: Request) -> None:
+        """Export and import need `Authorization: Bearer <token>`."""
+        token = self.counter.config.token
+        if not token:
+            raise ApiError(403, "forbidden", "No token is configured; export and import are disabled.")
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise ApiError(401, "unauthorized", "A valid 'Authorization: Bearer <token>' is required.",
+                           {"WWW-Authenticate": 'Bearer realm="bantin-counter"'})
+
+    def hit(self, request: Request) -> Any:
+        """POST /api/hit: count a view (answered after its commit) and give the current counts."""
+        if _media_type(request) not in JSON_TYPES:
+            raise ApiError(415, "unsupported_media_type", "Send the hit as application/json.")
+        try:
+            data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
             raise ApiError(400, "invalid_json", "The body must be JSON like {\"path\": \"/a/\"}.") from None
         if not isinstance(data, dict) or set(data) != {"path"}:
@@ -247,20 +269,22 @@ class HitHandler(BaseHandler):
         counter = self.counter
         if path not in counter.watcher.current():
             raise ApiError(404, "unknown_path", "This path is not a page of the site.")
-        headers = self.request.headers
-        if not rules.is_bot(headers.get("User-Agent"), headers):
-            decision = counter.counting.observe(self.visitor_ids(), path, counter.clock())
-            if decision.view or decision.visit:
-                await counter.commit(HitOp(path, decision.day, decision.view, decision.visit))
-        self.send_json(counter.counts(path))
+        headers = request.headers
+        if rules.is_bot(headers.get("user-agent"), _HeaderView(headers)):
+            return counter.counts(path)
+        decision = counter.counting.observe(self.visitor_ids(request), path, counter.clock())
+        if decision.view or decision.visit:
+            return self._commit_hit(HitOp(path, decision.day, decision.view, decision.visit))
+        return counter.counts(path)
 
+    async def _commit_hit(self, op: HitOp) -> dict[str, int]:
+        await self.counter.commit(op)
+        return self.counter.counts(op.path)
 
-class CountsHandler(BaseHandler):
-    """GET /api/counts?path=/a/&path=/b/ (or paths=/a/,/b/): views of up to 100 paths."""
-
-    def get(self) -> None:
-        wanted = list(self.get_query_arguments("path"))
-        for joined in self.get_query_arguments("paths"):
+    def counts(self, request: Request) -> Any:
+        """GET /api/counts?path=/a/&path=/b/ (or paths=/a/,/b/): views of up to 100 paths."""
+        wanted = list(request.query.get("path", []))
+        for joined in request.query.get("paths", []):
             wanted.extend(p for p in joined.split(",") if p)
         paths = list(dict.fromkeys(wanted))
         if not paths:
@@ -269,50 +293,37 @@ class CountsHandler(BaseHandler):
             raise ApiError(400, "too_many_paths", f"At most {COUNTS_MAX_PATHS} paths per request.")
         views = self.counter.totals.views
         result = {_check_path(p): views.get(p, 0) for p in paths}
-        totals = self.counter.totals
-        self.send_json({"views": result, "site_visits": totals.site_visits,
-                        "online": self.counter.counting.online(self.counter.clock())})
+        return {"views": result, "site_visits": self.counter.totals.site_visits,
+                "online": self.counter.counting.online(self.counter.clock())}
 
-
-class TopHandler(BaseHandler):
-    """GET /api/top?period=7d|all&limit=10: most read pages with their titles."""
-
-    def get(self) -> None:
-        period = self.get_query_argument("period", "7d")
+    def top(self, request: Request) -> Any:
+        """GET /api/top?period=7d|all&limit=10: most read pages with their titles."""
+        period = request.arg("period", "7d")
         if period not in ("7d", "all"):
             raise ApiError(400, "invalid_period", "period must be 7d or all.")
-        limit_text = self.get_query_argument("limit", "10")
+        limit_text = request.arg("limit", "10")
         if not limit_text.isdigit() or not 1 <= int(limit_text) <= TOP_MAX:
             raise ApiError(400, "invalid_limit", f"limit must be a whole number from 1 to {TOP_MAX}.")
         titles = self.counter.watcher.current().titles
         items = [{"path": p, "title": titles[p], "views": n}
                  for p, n in self.counter.top(period, int(limit_text))]
-        self.send_json({"period": period, "items": items})
+        return {"period": period, "items": items}
 
+    def export(self, request: Request) -> Any:
+        """GET /api/export (token): the snapshot the build bakes into pages."""
+        self.require_token(request)
+        return self.counter.snapshot()
 
-class ExportHandler(BaseHandler):
-    """GET /api/export (token): the snapshot the build bakes into pages."""
-
-    def get(self) -> None:
-        self.require_token()
-        self.set_header("Content-Disposition", 'attachment; filename="counter-snapshot.json"')
-        self.send_json(self.counter.snapshot())
-
-
-class ImportHandler(BaseHandler):
-    """POST /api/import (token): starting counts from an old portal, kept as a baseline."""
-
-    async def post(self) -> None:
-        self.require_token()
-        if len(self.request.body) > IMPORT_BODY_MAX:
-            raise ApiError(413, "payload_too_large", "An import is at most 5 MB.")
-        kind = self.media_type()
+    def import_(self, request: Request) -> Any:
+        """POST /api/import (token): starting counts from an old portal, kept as a baseline."""
+        self.require_token(request)
+        kind = _media_type(request)
         if kind == "text/csv":
-            views = _parse_csv(self.request.body)
-            site_visits = _parse_count(self.get_query_argument("site_visits", "0"), "site_visits")
-            source = self.get_query_argument("source", "import")
+            views = _parse_csv(request.body)
+            site_visits = _parse_count(request.arg("site_visits", "0"), "site_visits")
+            source = request.arg("source", "import")
         elif kind == "application/json":
-            views, site_visits, source = _parse_import_json(self.request.body)
+            views, site_visits, source = _parse_import_json(request.body)
         else:
             raise ApiError(415, "unsupported_media_type", "Send text/csv (path,views) or application/json.")
         if not source or len(source) > 100:
@@ -327,10 +338,31 @@ class ImportHandler(BaseHandler):
             raise ApiError(409, "duplicate_source",
                            f"An import named {source!r} exists already; name this one with source=.")
         totals.sources.add(source)  # reserve the name before waiting for the commit
-        op = ImportOp(source, now_iso(), views, site_visits)
-        await self.counter.commit(op)
-        self.send_json({"source": source, "imported_at": op.imported_at, "paths": len(views),
-                        "views": sum(views.values()), "site_visits": site_visits})
+        return self._commit_import(ImportOp(source, now_iso(), views, site_visits))
+
+    async def _commit_import(self, op: ImportOp) -> dict[str, Any]:
+        try:
+            await self.counter.commit(op)
+        except Exception:
+            self.counter.totals.sources.discard(op.source)
+            raise
+        return {"source": op.source, "imported_at": op.imported_at, "paths": len(op.views),
+                "views": sum(op.views.values()), "site_visits": op.site_visits}
+
+    def health(self, request: Request) -> Any:
+        """GET /api/health: is the service up, and does it have a manifest."""
+        watcher = self.counter.watcher
+        return {"status": "ok", "pages": len(watcher.current()), "manifest_error": watcher.last_error}
+
+
+class _HeaderView:
+    """Case-insensitive `get` over our lowercase header dict, for rules.is_bot."""
+
+    def __init__(self, headers: dict[str, str]):
+        self._headers = headers
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self._headers.get(name.lower(), default)
 
 
 def _parse_count(text: object, where: str) -> int:
@@ -379,65 +411,36 @@ def _parse_import_json(body: bytes) -> tuple[dict[str, int], int, str]:
     return views, _parse_count(data.get("site_visits", 0), "site_visits"), source
 
 
-class HealthHandler(BaseHandler):
-    """GET /api/health: is the service up, and does it have a manifest."""
-
-    def prepare(self) -> None:
-        pass  # monitors must never be rate limited
-
-    def get(self) -> None:
-        watcher = self.counter.watcher
-        self.send_json({"status": "ok", "pages": len(watcher.current()),
-                        "manifest_error": watcher.last_error})
-
-
-class NotFoundHandler(BaseHandler):
-    """Any other URL: a JSON 404."""
-
-    def prepare(self) -> None:
-        raise ApiError(404, "not_found", "No such endpoint.")
-
-
-def _log_request(handler: tornado.web.RequestHandler) -> None:
-    # No access log: it would hold readers' IPs and paths. Only server faults are logged.
-    if handler.get_status() >= 500:
-        log.error("%s %s -> %d", handler.request.method, handler.request.path, handler.get_status())
-
-
-def make_app(counter: Counter) -> tornado.web.Application:
-    """The tornado application with every route."""
-    return tornado.web.Application(
-        [(r"/api/hit", HitHandler), (r"/api/counts", CountsHandler), (r"/api/top", TopHandler),
-         (r"/api/export", ExportHandler), (r"/api/import", ImportHandler),
-         (r"/api/health", HealthHandler)],
-        default_handler_class=NotFoundHandler, log_function=_log_request,
-        compress_response=False, counter=counter)
-
-
 class RunningServer:
     """A started service on the current event loop."""
 
     def __init__(self, config: CounterConfig):
         self.counter = Counter(config)
-        self.server: tornado.httpserver.HTTPServer | None = None
+        self.server: asyncio.AbstractServer | None = None
+        self.connections: set[HttpProtocol] = set()
         self.port = 0
 
     async def start(self) -> int:
-        """Bind (SO_REUSEADDR, which tornado sets), start the writer, return the port."""
+        """Bind (SO_REUSEADDR), start the writer, serve; return the port."""
         config = self.counter.config
-        self.counter.start(asyncio.get_running_loop())
-        # Bigger bodies than an import are cut off by tornado before they are read.
-        self.server = tornado.httpserver.HTTPServer(
-            make_app(self.counter), max_body_size=IMPORT_BODY_MAX + 1024, xheaders=False,
-            idle_connection_timeout=120)
-        sockets = tornado.netutil.bind_sockets(config.port, address=config.host, backlog=1024)
-        self.server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
+        loop = asyncio.get_running_loop()
+        self.counter.start(loop)
+        sock = bind(config.host, config.port)
+        api = Api(self.counter)
+        self.server = await loop.create_server(lambda: HttpProtocol(api, self.connections), sock=sock)
+        self.port = sock.getsockname()[1]
+        self.sweeper = loop.create_task(close_idle(self.connections))
         return self.port
 
     async def stop(self) -> None:
-        """Stop accepting, commit what is pending, close the database."""
+        """Stop accepting, let answers waiting for a commit finish, close the database."""
         if self.server is not None:
-            self.server.stop()
-            await self.server.close_all_connections()
+            self.server.close()
+            self.sweeper.cancel()
+        for _ in range(100):  # up to 5 s for hits waiting on their commit
+            if not any(c.busy for c in self.connections):
+                break
+            await asyncio.sleep(0.05)
+        for connection in list(self.connections):
+            connection.close()
         await asyncio.get_running_loop().run_in_executor(None, self.counter.close)

@@ -54,7 +54,7 @@ def visitor_id(salt: bytes, ip: str, user_agent: str) -> str:
     """
     ip_b, ua_b = ip.encode("utf-8", "replace"), user_agent.encode("utf-8", "replace")
     message = b"%d:%s%d:%s" % (len(ip_b), ip_b, len(ua_b), ua_b)
-    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:32]
+    return hmac.digest(salt, message, "sha256")[:16].hex()  # one-shot C path: ~3x hmac.new
 
 
 def is_bot(user_agent: str | None, headers: Mapping[str, str]) -> bool:

@@ -1,0 +1,253 @@
+"""A small HTTP/1.1 server on asyncio: keep-alive, Content-Length bodies, strict limits.
+
+Why not tornado's: measured on the 2-core target it answered about 1,600
+count reads/s; this parser does the few things the counter needs several times
+faster. It speaks only what the API uses: requests with a Content-Length body
+(or none), keep-alive, pipelining in order, `Expect: 100-continue`. Anything
+else is refused with a JSON error and the connection is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import time
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Union
+from urllib.parse import parse_qs
+
+log = logging.getLogger("bantin.counter")
+
+MAX_HEAD = 32 * 1024          # request line + headers: 100 encoded paths fit
+IDLE_TIMEOUT = 120.0
+REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+           404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout", 409: "Conflict",
+           413: "Payload Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
+           431: "Request Header Fields Too Large", 500: "Internal Server Error",
+           501: "Not Implemented", 503: "Service Unavailable"}
+
+
+@dataclass
+class Request:
+    """One parsed request. Header names are lowercase."""
+
+    method: str
+    path: str
+    query_string: str
+    headers: dict[str, str]
+    body: bytes
+    peer: str
+    _query: dict[str, list[str]] | None = field(default=None, repr=False)
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        """Query parameters, each with every value given."""
+        if self._query is None:
+            self._query = parse_qs(self.query_string, keep_blank_values=True)
+        return self._query
+
+    def arg(self, name: str, default: str) -> str:
+        """The last value of query parameter `name`, or `default`."""
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+
+@dataclass
+class Response:
+    """Status, headers and body of an answer."""
+
+    status: int
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+Result = Union[Response, Awaitable[Response]]
+
+
+class Application:
+    """What the protocol needs from the API: the body limit of a route, and the handler."""
+
+    def body_limit(self, method: str, path: str) -> int:
+        raise NotImplementedError
+
+    def __call__(self, request: Request) -> Result:
+        raise NotImplementedError
+
+    def error(self, request: Request | None, status: int, code: str, message: str) -> Response:
+        """An error answer (with CORS headers when the request allows them)."""
+        body = json.dumps({"error": code, "message": message}).encode()
+        return Response(status, body, [("Content-Type", "application/json; charset=utf-8")])
+
+
+class HttpProtocol(asyncio.Protocol):
+    """One client connection: parse requests in order, answer each, keep alive."""
+
+    def __init__(self, app: Application, connections: set["HttpProtocol"]):
+        self.app = app
+        self.connections = connections
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.busy = False
+        self.closing = False
+        self.peer = ""
+        self.continued = False
+        self.last_active = 0.0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        peer = transport.get_extra_info("peername")
+        self.peer = peer[0] if peer else ""
+        self.connections.add(self)
+        self.last_active = time.monotonic()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closing = True
+        self.connections.discard(self)
+
+    def close(self) -> None:
+        """Close after what has been written is flushed."""
+        self.closing = True
+        if self.transport is not None:
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        if not self.busy:
+            self._process()
+
+    def _process(self) -> None:
+        while not self.busy and not self.closing:
+            parsed = self._parse()
+            if parsed is None:
+                return
+            request, keep_alive = parsed
+            self.last_active = time.monotonic()
+            try:
+                result = self.app(request)
+            except Exception:  # a bug must not take the connection's other requests down
+                log.exception("error answering %s %s", request.method, request.path)
+                result = self.app.error(request, 500, "internal_error", "Internal error.")
+            if isinstance(result, Response):
+                self._send(result, keep_alive)
+            else:
+                self.busy = True
+                task = asyncio.ensure_future(result)
+                task.add_done_callback(lambda t, r=request, k=keep_alive: self._finished(t, r, k))
+
+    def _finished(self, task: asyncio.Future, request: Request, keep_alive: bool) -> None:
+        self.busy = False
+        if task.cancelled() or task.exception() is not None:
+            if not task.cancelled():
+                log.error("error answering %s %s", request.method, request.path, exc_info=task.exception())
+            response = self.app.error(request, 500, "internal_error", "Internal error.")
+        else:
+            response = task.result()
+        self._send(response, keep_alive)
+        self._process()
+
+    def _fail(self, status: int, code: str, message: str) -> None:
+        self._send(self.app.error(None, status, code, message), keep_alive=False)
+
+    def _parse(self) -> tuple[Request, bool] | None:
+        """Take one complete request off the buffer, or None if more bytes are needed."""
+        buffer = self.buffer
+        end = buffer.find(b"\r\n\r\n")
+        if end < 0:
+            if len(buffer) > MAX_HEAD:
+                self._fail(431, "headers_too_large", "Request line and headers are too large.")
+            return None
+        if end > MAX_HEAD:
+            self._fail(431, "headers_too_large", "Request line and headers are too large.")
+            return None
+        lines = bytes(buffer[:end]).decode("latin-1").split("\r\n")
+        try:
+            method, target, version = lines[0].split(" ")
+        except ValueError:
+            self._fail(400, "bad_request", "Malformed request line.")
+            return None
+        if not version.startswith("HTTP/1."):
+            self._fail(400, "bad_request", "Only HTTP/1.x is spoken here.")
+            return None
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, colon, value = line.partition(":")
+            if not colon or not name or name != name.strip():
+                self._fail(400, "bad_request", "Malformed header line.")
+                return None
+            name = name.lower()
+            value = value.strip()
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        if "transfer-encoding" in headers:
+            self._fail(501, "not_implemented", "Send the body with a Content-Length, not chunked.")
+            return None
+        length_text = headers.get("content-length", "0")
+        if not length_text.isdigit():
+            self._fail(400, "bad_request", "Invalid Content-Length.")
+            return None
+        length = int(length_text)
+        path, _, query = target.partition("?")
+        if length > self.app.body_limit(method, path):
+            # The body is not read: answer, then close so its bytes are never parsed as a request.
+            error = self.app.error(_stub(method, path, headers, self.peer), 413,
+                                   "payload_too_large", "The request body is too large.")
+            self._send(error, keep_alive=False)
+            return None
+        start = end + 4
+        if len(buffer) < start + length:
+            if length and not self.continued and headers.get("expect", "").lower() == "100-continue":
+                self.continued = True
+                assert self.transport is not None
+                self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            return None
+        body = bytes(buffer[start:start + length])
+        del buffer[:start + length]
+        self.continued = False
+        connection = headers.get("connection", "").lower()
+        keep_alive = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
+        return Request(method, path, query, headers, body, self.peer), keep_alive
+
+    def _send(self, response: Response, keep_alive: bool) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
+        head = [f"HTTP/1.1 {response.status} {REASONS.get(response.status, 'Unknown')}"]
+        head.extend(f"{name}: {value}" for name, value in response.headers)
+        if response.status != 204:
+            head.append(f"Content-Length: {len(response.body)}")
+        if not keep_alive:
+            head.append("Connection: close")
+        self.transport.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + response.body)
+        if not keep_alive:
+            self.close()
+
+
+async def close_idle(connections: set[HttpProtocol], every: float = 10.0) -> None:
+    """Close keep-alive connections idle for IDLE_TIMEOUT; one sweep, not a timer per request."""
+    while True:
+        await asyncio.sleep(every)
+        now = time.monotonic()
+        for connection in list(connections):
+            if not connection.busy and now - connection.last_active > IDLE_TIMEOUT:
+                connection.close()
+
+
+def _stub(method: str, path: str, headers: dict[str, str], peer: str) -> Request:
+    """A bodiless request, so an early error still knows the Origin for CORS."""
+    return Request(method, path, "", headers, b"", peer)
+
+
+def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A listening socket with SO_REUSEADDR, so a restart can take the port at once."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(backlog)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
