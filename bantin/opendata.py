@@ -28,14 +28,18 @@ def open_data_files(table: StatsTable, units: Mapping[str, Unit], scale: Sequenc
 
 
 def json_bytes(table: StatsTable, units: Mapping[str, Unit], scale: Sequence[str]) -> bytes:
-    """UTF-8 JSON with sorted keys; units in tree order, years ascending."""
-    data = {
-        "version": FORMAT_VERSION,
-        "rating_scale": list(scale),
-        "units": [_unit_json(table, units[uid], scale) for uid in table.order],
-    }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
-    return (text + "\n").encode("utf-8")
+    """Compact UTF-8 JSON with sorted keys, one unit per line; units in tree order, years ascending."""
+    dump = _compact_json
+    units = ",\n".join(dump(_unit_json(table, units[uid], scale)) for uid in table.order)
+    # Written by hand around the units so that each unit sits on its own line (readable diffs between
+    # builds); `indent` would make json fall back to its pure-Python encoder, 5x slower on big sites.
+    # Keys stay in sorted order: rating_scale, units, version.
+    text = f'{{"rating_scale":{dump(list(scale))},"units":[\n{units}\n],"version":{FORMAT_VERSION}}}\n'
+    return text.encode("utf-8")
+
+
+def _compact_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _figure_json(figure: Figure) -> dict:

@@ -6,7 +6,7 @@ omits is the sum of its children's figures (given or themselves rolled up) for t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from .problems import Problem
@@ -93,6 +93,12 @@ class StatsTable:
     order: tuple[str, ...]                    # depth-first tree order, children alphabetical
     depth: dict[str, int]                     # 0 for roots
     sub_unit_counts: dict[str, dict[str, int]]  # unit id -> level -> number of descendants
+    _index: dict[str, dict[int, YearFigures]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Pages look figures up by year thousands of times; a scan per lookup made views quadratic.
+        index = {uid: {f.year: f for f in figures} for uid, figures in self.by_unit.items()}
+        object.__setattr__(self, "_index", index)
 
     def latest(self, unit_id: str) -> YearFigures | None:
         """The unit's most recent year with any figure, or None."""
@@ -101,7 +107,7 @@ class StatsTable:
 
     def year(self, unit_id: str, year: int) -> YearFigures | None:
         """The unit's figures for one year, or None."""
-        return next((f for f in self.by_unit.get(unit_id, ()) if f.year == year), None)
+        return self._index.get(unit_id, {}).get(year)
 
     def years(self) -> tuple[int, ...]:
         """Every year any unit has figures for, ascending."""
