@@ -72,6 +72,7 @@ class Change:
     previous_year: int
     value: int
     previous: int
+    rolled_up: bool = False   # either value was summed from sub-units
 
     @property
     def delta(self) -> int:
@@ -122,7 +123,8 @@ class StatsTable:
         if not earlier:
             return None
         before = earlier[-1]
-        return Change(year, before.year, current.count(name).value, before.count(name).value)
+        now, then = current.count(name), before.count(name)
+        return Change(year, before.year, now.value, then.value, now.rolled_up or then.rolled_up)
 
 
 def total(distribution: Mapping[str, Figure]) -> int | None:

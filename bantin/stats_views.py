@@ -79,7 +79,7 @@ def change_cell(change: Change | None, language: str, t: Callable[..., str]) -> 
         return {"value": None, "text": "", "since": "", "rolled_up": False, "sort": ""}
     sign = "+" if change.delta > 0 else ("−" if change.delta < 0 else "")
     return {"value": change.delta, "text": sign + format_number(abs(change.delta), language),
-            "since": t("stats_change_since", year=change.previous_year), "rolled_up": False,
+            "since": t("stats_change_since", year=change.previous_year), "rolled_up": change.rolled_up,
             "sort": change.delta}
 
 

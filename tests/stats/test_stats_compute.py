@@ -82,7 +82,7 @@ def test_year_over_year_change_uses_the_previous_year_with_a_value():
     table = compute(units, SCALE)
     change = table.change("xa", 2022, "members")
     assert (change.previous_year, change.previous, change.value, change.delta) == (2020, 100, 110, 10)
-    assert change.ratio == 0.1
+    assert change.ratio == 0.1 and change.rolled_up is False
     assert table.change("xa", 2020, "members") is None
     assert table.change("xa", 2021, "members") is None
 
@@ -120,3 +120,9 @@ def test_latest_of_a_unit_without_figures_is_none():
     table = compute(tree(unit("x", None)), SCALE)
     assert table.latest("x") is None
     assert table.by_unit["x"] == ()
+
+
+def test_change_from_or_to_a_rolled_up_value_is_marked():
+    units = tree(unit("xa", None, ys(2022, members=10)), unit("cb", "xa", ys(2023, members=12)))
+    change = compute(units, SCALE).change("xa", 2023, "members")
+    assert (change.delta, change.rolled_up) == (2, True)
