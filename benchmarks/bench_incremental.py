@@ -30,7 +30,7 @@ def edited_article(content: Path) -> Path:
 
 def row(run) -> str:
     return (f"| {run.articles:,} | {run.label} | {run.pages:,} | {run.seconds:.2f} | "
-            f"{run.rss_mb:,.0f} | {run.summary.replace('|', '/')} |")
+            f"{run.rss_mb:,.0f} | {run.summary.split(': ', 1)[-1].replace('|', '/')} |")
 
 
 def bench_one(bench: Bench, content: Path) -> list:
