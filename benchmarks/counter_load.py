@@ -81,33 +81,73 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return status, await reader.readexactly(length)
 
 
-async def worker(port: int, make_request, deadline: float, phase: Phase, record: bool) -> None:
-    """One keep-alive connection sending requests back to back until the deadline."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < deadline:
-            request = make_request()
-            started = time.perf_counter()
-            writer.write(request)
-            status, _ = await read_response(reader)
-            if status == 200:
-                phase.ok += 1
-                if record:
-                    phase.latencies.append(time.perf_counter() - started)
-            else:
-                phase.errors[status] = phase.errors.get(status, 0) + 1
-    finally:
-        writer.close()
+class Connection(asyncio.Protocol):
+    """One keep-alive connection sending requests back to back until the deadline.
+
+    A bare protocol, not streams: the client must spend less CPU than the service
+    it measures, on the same two cores.
+    """
+
+    def __init__(self, make_request, deadline: float, phase: Phase, record: bool, done: asyncio.Future):
+        self.make_request, self.deadline, self.phase, self.record, self.done = (
+            make_request, deadline, phase, record, done)
+        self.buffer = b""
+        self.started = 0.0
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        self.send()
+
+    def send(self) -> None:
+        self.started = time.perf_counter()
+        if self.started >= self.deadline:
+            self.transport.close()
+            return
+        self.transport.write(self.make_request())
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        head = self.buffer[:end]
+        marker = head.lower().find(b"content-length:")
+        length = int(head[marker + 15:].split(b"\r\n", 1)[0]) if marker >= 0 else 0
+        if len(self.buffer) < end + 4 + length:
+            return
+        self.buffer = self.buffer[end + 4 + length:]
+        status = int(head[9:12])
+        if status == 200:
+            self.phase.ok += 1
+            if self.record:
+                self.phase.latencies.append(time.perf_counter() - self.started)
+        else:
+            self.phase.errors[status] = self.phase.errors.get(status, 0) + 1
+        self.send()
+
+    def connection_lost(self, exc) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+
+async def load(port: int, connections: int, deadline: float, make_request, phase: Phase, record: bool) -> None:
+    """Run `connections` connections until the deadline."""
+    loop = asyncio.get_running_loop()
+    waits = []
+    for _ in range(connections):
+        done = loop.create_future()
+        await loop.create_connection(lambda d=done: Connection(make_request, deadline, phase, record, d),
+                                     "127.0.0.1", port)
+        waits.append(done)
+    await asyncio.gather(*waits)
 
 
 async def run_phase(port: int, connections: int, seconds: float, make_request, warmup: float = 1.0) -> Phase:
     """Warm up, then measure `seconds` of load over `connections` connections."""
-    await asyncio.gather(*(worker(port, make_request, time.perf_counter() + warmup, Phase(), False)
-                           for _ in range(connections)))
+    await load(port, connections, time.perf_counter() + warmup, make_request, Phase(), False)
     phase = Phase()
     started = time.perf_counter()
-    await asyncio.gather(*(worker(port, make_request, started + seconds, phase, True)
-                           for _ in range(connections)))
+    await load(port, connections, started + seconds, make_request, phase, True)
     phase.seconds = time.perf_counter() - started
     return phase
 

@@ -290,3 +290,18 @@ def test_stores_no_ip_or_user_agent(api: Api, tmp_path: Path):
     dump = "\n".join(sqlite3.connect(tmp_path / "counter.sqlite3").iterdump())
     assert "UniqueAgentXYZ" not in dump and "127.0.0.1" not in dump
     assert not any("UniqueAgentXYZ".encode() in f.read_bytes() for f in tmp_path.glob("counter.sqlite3*"))
+
+
+def test_openapi_documents_every_route(api: Api):
+    import yaml
+
+    spec = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "counter-openapi.yaml").read_text("utf-8"))
+    assert spec["openapi"].startswith("3.1")
+    from bantin.counter.app import Api as Routes
+
+    routes = Routes.__new__(Routes)
+    Routes.__init__(routes, None)  # type: ignore[arg-type]
+    for path, methods in routes.routes.items():
+        assert path in spec["paths"]
+        for method in methods:
+            assert method.lower() in spec["paths"][path]
