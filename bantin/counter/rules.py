@@ -15,7 +15,7 @@ import os
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Hashable, Mapping
 
 # Days start at local midnight in Vietnam (UTC+7): salts rotate when few read,
 # and "the last 7 days" are the days readers think in.
@@ -200,10 +200,10 @@ class RateLimiter:
     def __init__(self, rate: float, burst: float):
         self.rate = rate
         self.burst = burst
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self._buckets: dict[Hashable, tuple[float, float]] = {}
         self._last_sweep = 0.0
 
-    def check(self, key: str, now: float) -> float:
+    def check(self, key: Hashable, now: float) -> float:
         """Take one token: 0 if allowed, else seconds to wait before retrying."""
         if self.rate <= 0:
             return 0.0
