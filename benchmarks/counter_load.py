@@ -64,6 +64,7 @@ class Phase:
     errors: dict[int, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    warmup_ok: int = 0
 
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies)
@@ -144,8 +145,9 @@ async def load(port: int, connections: int, deadline: float, make_request, phase
 
 async def run_phase(port: int, connections: int, seconds: float, make_request, warmup: float = 1.0) -> Phase:
     """Warm up, then measure `seconds` of load over `connections` connections."""
-    await load(port, connections, time.perf_counter() + warmup, make_request, Phase(), False)
-    phase = Phase()
+    warm = Phase()
+    await load(port, connections, time.perf_counter() + warmup, make_request, warm, False)
+    phase = Phase(warmup_ok=warm.ok)
     started = time.perf_counter()
     await load(port, connections, started + seconds, make_request, phase, True)
     phase.seconds = time.perf_counter() - started
@@ -208,7 +210,12 @@ async def main_async(args: argparse.Namespace) -> int:
                 report(f"GET /api/counts with {per} path(s)", reads, "requests")
             export = await fetch_json(port, "/api/export", f"Authorization: Bearer {TOKEN}\r\n")
             counted = sum(export["views"].values())
-            print(f"views in the database: {counted:,}; site visits: {export['site_visits']:,}", flush=True)
+            acknowledged = hits.ok + hits.warmup_ok
+            print(f"acknowledged hits (warm-up included): {acknowledged:,}; views in the database: "
+                  f"{counted:,}; site visits: {export['site_visits']:,}", flush=True)
+            if counted != acknowledged:
+                print("MISMATCH: the database does not hold exactly the acknowledged hits", flush=True)
+                return 1
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(30)

@@ -12,19 +12,16 @@ import csv
 import hmac
 import io
 import json
-import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from . import rules
 from .http import Application, HttpProtocol, Request, Response, bind, close_idle
 from .manifest import ManifestWatcher, valid_site_path
 from .store import (GroupCommitter, HitOp, ImportOp, Op, TOP_MAX, Totals, connect, now_iso,
                     prune_days)
-
-log = logging.getLogger("bantin.counter")
 
 HIT_BODY_MAX = 2 * 1024
 IMPORT_BODY_MAX = 5 * 1024 * 1024
@@ -46,6 +43,7 @@ class CounterConfig:
     synchronous: str = "FULL"
     rate: float = 20.0
     burst: float = 40.0
+    manifest_poll: float = 1.0
     clock: Callable[[], float] = field(default=time.time, repr=False)
 
 
@@ -66,7 +64,7 @@ class Counter:
     def __init__(self, config: CounterConfig):
         self.config = config
         self.clock = config.clock
-        self.watcher = ManifestWatcher(config.site_dir)
+        self.watcher = ManifestWatcher(config.site_dir, config.manifest_poll)
         self.conn = connect(config.db_path, config.synchronous)
         today = rules.day_of(self.clock())
         prune_days(self.conn, today)

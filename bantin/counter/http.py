@@ -15,7 +15,7 @@ import logging
 import socket
 import time
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Union
+from typing import Awaitable, Union
 from urllib.parse import unquote_plus
 
 log = logging.getLogger("bantin.counter")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,8 +76,10 @@ class ManifestWatcher:
     parse keeps the previous manifest in force and is read again on the next change.
     """
 
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, poll_interval: float = 1.0):
         self.path = Path(site_dir) / MANIFEST_RELPATH
+        self.poll_interval = poll_interval
+        self._next_poll = 0.0
         self._stamp: tuple[int, int] | None = None
         self.last_error: str | None = None
         self.manifest = self._read_first()
@@ -92,7 +95,13 @@ class ManifestWatcher:
         return manifest
 
     def current(self) -> Manifest:
-        """The manifest in force, re-read if the file changed."""
+        """The manifest in force, re-read if the file changed (looked at once per poll interval)."""
+        if self.poll_interval > 0:
+            # A stat per hit is a syscall per hit; a rebuild takes seconds anyway.
+            now = time.monotonic()
+            if now < self._next_poll:
+                return self.manifest
+            self._next_poll = now + self.poll_interval
         try:
             stat = os.stat(self.path)
         except OSError:

@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import math
 import os
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Hashable, Mapping
@@ -26,12 +25,14 @@ VISIT_WINDOW = 30 * 60     # a visit starts after 30 minutes unseen site-wide
 ONLINE_WINDOW = 5 * 60     # "online now": seen in the last 5 minutes
 SALT_RETENTION = 48 * 3600
 
-_BOT_UA = re.compile(
-    r"bot|crawl|spider|slurp|scrap|headless|phantomjs|puppeteer|playwright|selenium|"
-    r"lighthouse|pingdom|uptime|monitor|preview|fetch|facebookexternalhit|embedly|"
-    r"curl|wget|python-requests|python-urllib|aiohttp|httpx|go-http-client|java/|"
-    r"okhttp|libwww|httpclient|axios|node-fetch|undici|postman|insomnia|feed|rss",
-    re.IGNORECASE,
+# Substrings of lowercased User-Agents that only robots, scripts and previews send.
+# Plain `in` tests: a case-insensitive alternation regex was the slowest step of a hit.
+BOT_MARKERS = (
+    "bot", "crawl", "spider", "slurp", "scrap", "headless", "phantomjs", "puppeteer", "playwright",
+    "selenium", "lighthouse", "pingdom", "uptime", "monitor", "preview", "fetch",
+    "facebookexternalhit", "embedly", "curl", "wget", "python-requests", "python-urllib",
+    "aiohttp", "httpx", "go-http-client", "java/", "okhttp", "libwww", "httpclient", "axios",
+    "node-fetch", "undici", "postman", "insomnia", "feed", "rss",
 )
 _PREFETCH_HEADERS = ("Purpose", "Sec-Purpose", "X-Moz", "X-Purpose")
 
@@ -62,7 +63,10 @@ def is_bot(user_agent: str | None, headers: Mapping[str, str]) -> bool:
 
     A missing User-Agent is treated as a script; real browsers always send one.
     """
-    if not user_agent or _BOT_UA.search(user_agent):
+    if not user_agent:
+        return True
+    lowered = user_agent.lower()
+    if any(marker in lowered for marker in BOT_MARKERS):
         return True
     for name in _PREFETCH_HEADERS:
         value = headers.get(name)
