@@ -181,6 +181,18 @@ def count_requests(paths: list[str], per_request: int):
     return make
 
 
+def top_requests():
+    """GET /api/top, alternating the two lists, as every page view asks."""
+    visitor = iter(range(1, 10**9))
+
+    def make() -> bytes:
+        n = next(visitor)
+        period = "7d" if n % 2 else "all"
+        return (f"GET /api/top?period={period}&limit=10 HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: {UA}\r\n"
+                f"X-Forwarded-For: 10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}\r\n\r\n").encode()
+    return make
+
+
 async def fetch_json(port: int, target: str, headers: str = "") -> dict:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
@@ -208,6 +220,8 @@ async def main_async(args: argparse.Namespace) -> int:
             for per in (1, 10):
                 reads = await run_phase(port, args.connections, args.duration, count_requests(paths, per))
                 report(f"GET /api/counts with {per} path(s)", reads, "requests")
+            tops = await run_phase(port, args.connections, args.duration, top_requests())
+            report("GET /api/top (7d and all alternately)", tops, "requests")
             export = await fetch_json(port, "/api/export", f"Authorization: Bearer {TOKEN}\r\n")
             counted = sum(export["views"].values())
             acknowledged = hits.ok + hits.warmup_ok

@@ -166,14 +166,15 @@ def start_in_background(db_path: Path, site_dir: Path, host: str = "127.0.0.1", 
                         origin: str | Iterable[str] | None = None, token: str | None = None, *,
                         trust_proxy: bool = False, synchronous: str = "NORMAL",
                         rate: float = 20.0, burst: float = 40.0, manifest_poll: float = 1.0,
-                        clock: Callable[[], float] = time.time) -> CounterHandle:
+                        top_max_age: float = 1.0, clock: Callable[[], float] = time.time) -> CounterHandle:
     """Start the service in a daemon thread of this process; returns once it listens.
 
     `port=0` picks a free port (see `handle.port` / `handle.url`). Call
     `handle.stop()` when done. Raises ManifestError if the manifest is missing.
-    The manifest is looked at for changes every `manifest_poll` seconds (0: on every request).
+    The manifest is looked at for changes every `manifest_poll` seconds (0: on every request);
+    "most read" lists may lag the counts by `top_max_age` seconds (0: never).
     """
     config = _config(db_path, site_dir, host, port, origin, token, trust_proxy=trust_proxy,
                      synchronous=synchronous.upper(), rate=rate, burst=burst,
-                     manifest_poll=manifest_poll, clock=clock)
+                     manifest_poll=manifest_poll, top_max_age=top_max_age, clock=clock)
     return CounterHandle(config).start()

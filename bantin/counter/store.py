@@ -20,6 +20,7 @@ import heapq
 import queue
 import sqlite3
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -162,7 +163,7 @@ class Totals:
     site_visits: int = 0                                          # baseline + counted
     sources: set[str] = field(default_factory=set)
     version: int = 0
-    _top_cache: dict[tuple[str, int], tuple[int, list[tuple[str, int]]]] = field(
+    _top_cache: dict[tuple[str, int], tuple[int, float, list[tuple[str, int]]]] = field(
         default_factory=dict, repr=False)
 
     @classmethod
@@ -215,17 +216,24 @@ class Totals:
         return summed
 
     def top(self, period: str, today: int, keep: Callable[[str], bool],
-            limit: int = TOP_MAX) -> list[tuple[str, int]]:
-        """Top paths of a period ("7d" or "all"), cached until the totals change."""
+            limit: int = TOP_MAX, max_age: float = 0.0) -> list[tuple[str, int]]:
+        """Top paths of a period ("7d" or "all").
+
+        Cached until the totals change, and then still for `max_age` seconds: every
+        page view asks for the top lists, and ranking every page on every hit would
+        cost more than the hits themselves.
+        """
         key = (period, today)
         cached = self._top_cache.get(key)
-        if cached is None or cached[0] != self.version:
+        now = time.monotonic()
+        if cached is None or (cached[0] != self.version and now - cached[1] >= max_age):
             counts = self.views if period == "all" else self.last_7_days(today)
-            # Keep a few spare entries so filtering by `keep` later rarely runs short.
-            cached = (self.version, _top(counts, TOP_MAX * 3, lambda p: True))
-            self._top_cache = {key: cached}
-        top = [item for item in cached[1] if keep(item[0])]
-        if len(top) < min(limit, TOP_MAX) and len(cached[1]) == TOP_MAX * 3:
+            # Keep spare entries so that filtering by `keep` later rarely runs short.
+            cached = (self.version, now, _top(counts, TOP_MAX * 3, lambda p: True))
+            self._top_cache = {k: v for k, v in self._top_cache.items() if k[1] == today}
+            self._top_cache[key] = cached
+        top = [item for item in cached[2] if keep(item[0])]
+        if len(top) < min(limit, TOP_MAX) and len(cached[2]) == TOP_MAX * 3:
             counts = self.views if period == "all" else self.last_7_days(today)
             top = _top(counts, TOP_MAX, keep)
         return top[:limit]

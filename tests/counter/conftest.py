@@ -28,7 +28,8 @@ def clock() -> FakeClock:
 def server(tmp_path: Path, site_dir: Path, clock: FakeClock) -> Iterator[CounterHandle]:
     # No rate limit here: the frozen clock never refills a bucket. The flood test sets one.
     handle = start_in_background(tmp_path / "counter.sqlite3", site_dir, origin=ORIGIN,
-                                 token=TOKEN, clock=clock, rate=0, manifest_poll=0)
+                                 token=TOKEN, clock=clock, rate=0, manifest_poll=0,
+                                 top_max_age=0)
     yield handle
     handle.stop()
 

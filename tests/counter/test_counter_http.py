@@ -118,6 +118,13 @@ def test_a_flood_from_one_client_gets_429(tmp_path: Path, site_dir: Path, clock)
         assert api.hit("/").status == 200
 
 
+def test_a_flood_from_one_address_with_changing_user_agents_gets_429(tmp_path: Path, site_dir: Path, clock):
+    with start_in_background(tmp_path / "flood.sqlite3", site_dir, clock=clock, rate=2, burst=4) as handle:
+        api = Api(handle.port)
+        statuses = [api.request("GET", "/api/counts?path=/", ua=f"{BROWSER_UA} {i}").status for i in range(41)]
+        assert statuses == [200] * 40 + [429]
+
+
 def test_cors_allows_only_the_configured_origin_also_on_errors(api: Api):
     allowed = api.hit("/", headers={"Origin": ORIGIN})
     assert allowed.headers["Access-Control-Allow-Origin"] == ORIGIN

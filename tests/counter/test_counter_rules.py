@@ -200,3 +200,12 @@ def test_errors_on_a_missing_or_broken_snapshot_file(tmp_path: Path):
     (tmp_path / "bad.json").write_text("{", "utf-8")
     with pytest.raises(SnapshotError, match=r"bad\.json: not valid JSON"):
         load_snapshot(tmp_path / "bad.json")
+
+
+def test_top_may_lag_the_counts_by_max_age_only():
+    totals = Totals(views={"/a/": 2, "/b/": 1})
+    assert totals.top("all", 0, lambda p: True, max_age=3600) == [("/a/", 2), ("/b/", 1)]
+    totals.apply([HitOp("/b/", 0, True, False)] * 5)
+    assert totals.top("all", 0, lambda p: True, max_age=3600) == [("/a/", 2), ("/b/", 1)]
+    assert totals.top("all", 0, lambda p: True, max_age=0) == [("/b/", 6), ("/a/", 2)]
+    assert totals.top("7d", 0, lambda p: True, max_age=3600) == [("/b/", 5)]
