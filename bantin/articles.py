@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from .fields import Fields
@@ -24,7 +25,7 @@ class Tag:
     slug: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: comparing bodies would be slow and meaningless
 class Article:
     """One bulletin; `date` is timezone-aware, `body` is Markdown."""
 
@@ -45,15 +46,15 @@ class Article:
     draft: bool = False
     lines: tuple[tuple[str, int], ...] = ()
 
-    @property
+    @cached_property
     def site_path(self) -> str:
-        return f"/tin-tuc/{self.date:%Y}/{self.date:%m}/{self.slug}/"
+        return f"/tin-tuc/{self.date.year:04d}/{self.date.month:02d}/{self.slug}/"
 
     def line_of(self, key: str) -> int:
         return dict(self.lines).get(key, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Page:
     """A standalone page such as Giới thiệu or Liên hệ."""
 

@@ -88,6 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "footnotes": "Chú thích",
         "published": "Đăng lúc",
         "updated": "Cập nhật",
+        "table": "Bảng số liệu",
         # statistics
         "stats_heading": "Số liệu thống kê",
         "stats_figures_caption": "Số liệu qua các năm",
@@ -210,6 +211,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "footnotes": "Notes",
         "published": "Published",
         "updated": "Updated",
+        "table": "Table",
         # statistics
         "stats_heading": "Statistics",
         "stats_figures_caption": "Figures by year",

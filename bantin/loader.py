@@ -17,7 +17,7 @@ from .units import Unit, parse_unit
 # First path segments that the generator owns; a standalone page may not take them.
 RESERVED = {"tin-tuc", "chuyen-muc", "the", "don-vi", "luu-tru", "tim-kiem", "du-lieu", "assets",
             "media", "_bantin", "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
-_MD_LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,12 @@ class _Reader:
     root: Path
     problems: list[Problem]
 
+    def __post_init__(self) -> None:
+        # Resolving each of thousands of paths costs more than parsing them; resolve the root once.
+        self._prefix = display_path(self.root, self.root.parent)
+
     def shown(self, path: Path) -> str:
-        return display_path(path, self.root.parent)
+        return f"{self._prefix}/{path.relative_to(self.root).as_posix()}"
 
     def text(self, path: Path) -> str | None:
         try:
@@ -207,6 +211,8 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
 def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | None:
     """Why a media reference is bad (message, hint), or None when the file exists inside content/."""
     relative = ref.lstrip("/")
+    if relative in media:
+        return None
     target = (root / relative).resolve()
     if not target.is_relative_to(root.resolve()):
         return f"`{ref}` points outside content/", "put the file under content/media/ and write media/…"
@@ -217,6 +223,8 @@ def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | No
 
 def _body_media(body: str, first_line: int, path: str, media: set[str], root: Path) -> list[Problem]:
     problems = []
+    if "](" not in body:
+        return problems
     for match in _MD_LINK.finditer(body):
         ref = match.group(1)
         if ref.lstrip("/").startswith("media/") or ref.startswith(".."):

@@ -7,6 +7,9 @@ import unicodedata
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"\w+")
+_D_BAR = str.maketrans("đĐ", "dD")
+# Combining marks (Vietnamese tones and shapes live in U+0300–U+036F; the rest for other scripts).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 # Vietnamese collation: base letters in alphabet order, then the six tones.
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -22,9 +25,8 @@ def nfc(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lowercase text without diacritics, so "Đảng bộ" and "dang bo" compare equal."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.lower()
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_BAR))
+    return _COMBINING.sub("", decomposed).lower()
 
 
 def slugify(text: str) -> str:

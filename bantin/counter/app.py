@@ -20,8 +20,8 @@ from typing import Any, Awaitable, Callable
 from . import rules
 from .http import Application, HttpProtocol, Request, Response, bind, close_idle
 from .manifest import ManifestWatcher, valid_site_path
-from .store import (GroupCommitter, HitOp, ImportOp, Op, TOP_MAX, Totals, connect, now_iso,
-                    prune_days)
+from .store import (GroupCommitter, HitOp, ImportOp, Op, PruneOp, TOP_MAX, Totals, connect,
+                    now_iso, prune_days)
 
 HIT_BODY_MAX = 2 * 1024
 IMPORT_BODY_MAX = 5 * 1024 * 1024
@@ -70,6 +70,7 @@ class Counter:
         self.conn = connect(config.db_path, config.synchronous)
         today = rules.day_of(self.clock())
         prune_days(self.conn, today)
+        self.pruned_day = today
         self.totals = Totals.load(self.conn, today)
         self.counting = rules.Counting()
         self.limiter = rules.RateLimiter(config.rate, config.burst)
@@ -98,7 +99,7 @@ class Counter:
         if error is None:
             self.totals.apply(ops)
         for future in futures:
-            if future.done():
+            if future is None or future.done():
                 continue
             if error is None:
                 future.set_result(None)
@@ -108,6 +109,10 @@ class Counter:
     async def commit(self, op: Op) -> None:
         """Queue `op` for the writer and wait until it is committed."""
         assert self.loop is not None
+        if isinstance(op, HitOp) and op.day > self.pruned_day:
+            # A long-running service must not keep per-day rows forever.
+            self.pruned_day = op.day
+            self.committer.submit(PruneOp(op.day), None)
         future = self.loop.create_future()
         self.committer.submit(op, future)
         await future

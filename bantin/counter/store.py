@@ -78,7 +78,14 @@ class ImportOp:
     site_visits: int
 
 
-Op = Union[HitOp, ImportOp]
+@dataclass(frozen=True)
+class PruneOp:
+    """Drop per-day rows older than the 7-day window (sent when a new day begins)."""
+
+    today: int
+
+
+Op = Union[HitOp, ImportOp, PruneOp]
 
 
 class ImportConflict(Exception):
@@ -124,6 +131,9 @@ def write_batch(conn: sqlite3.Connection, ops: list[Op]) -> None:
             conn.execute(
                 "INSERT INTO site_counts (name, value) VALUES ('visits', ?) "
                 "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", (visits,))
+        for op in ops:
+            if isinstance(op, PruneOp):
+                prune_days(conn, op.today)
         for op in imports:
             conn.executemany(
                 "INSERT INTO baseline (source, imported_at, path, views) VALUES (?, ?, ?, ?)",
@@ -199,7 +209,7 @@ class Totals:
                             del daily[old]
                     day[op.path] = day.get(op.path, 0) + 1
                 self.site_visits += op.visit
-            else:
+            elif isinstance(op, ImportOp):
                 for path, n in op.views.items():
                     views[path] = views.get(path, 0) + n
                 self.site_visits += op.site_visits

@@ -1,0 +1,34 @@
+"""Static assets: the built-in ones overridden by a site's own, fingerprinted for long caching."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+FINGERPRINTED = (".css", ".js")
+
+
+@dataclass(frozen=True)
+class Asset:
+    source: Path
+    output: str  # path inside the built site, e.g. "assets/css/site.1a2b3c4d.css"
+
+
+def collect(folders: list[Path]) -> dict[str, Asset]:
+    """Assets by logical name ("css/site.css"); later folders override earlier ones."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    found[path.relative_to(folder).as_posix()] = path
+    return {name: Asset(path, "assets/" + _output_name(name, path)) for name, path in sorted(found.items())}
+
+
+def _output_name(name: str, path: Path) -> str:
+    if not name.endswith(FINGERPRINTED):
+        return name
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest}{dot}{suffix}"

@@ -1,0 +1,116 @@
+"""Command line: parse arguments, call the library, turn problems into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .pipeline import Options, build, check
+from .problems import BuildFailed, Problem
+
+
+def _content_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
+    parser.add_argument("--strict", action="store_true", help="treat statistics warnings as errors")
+
+
+def _build_args(parser: argparse.ArgumentParser) -> None:
+    _content_args(parser)
+    parser.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site/)")
+    parser.add_argument("--templates", type=Path, help="the site's own templates (default: templates/ beside content/)")
+    parser.add_argument("--assets", type=Path, help="the site's own assets (default: assets/ beside content/)")
+    parser.add_argument("--drafts", action="store_true", help="include drafts and future articles (previews)")
+    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    parser.add_argument("--base-url", help="publish under this address instead of site.yaml's base_url")
+    parser.add_argument("--counts", type=Path, help="counter snapshot (JSON from GET /api/export) to bake in")
+    parser.add_argument("--no-cache", action="store_true", help="do not reuse rendered Markdown from .bantin-cache/")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="bantin: build a party unit's news portal.")
+    parser.add_argument("--version", action="version", version=f"bantin {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    _build_args(commands.add_parser("build", help="build the site into site/"))
+    check_parser = commands.add_parser("check", help="validate the content without writing anything")
+    _content_args(check_parser)
+    check_parser.add_argument("--format", choices=("human", "json", "github"), default="human")
+    serve = commands.add_parser("serve", help="build, serve on localhost and rebuild on changes")
+    _build_args(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--counter-port", type=int, default=8787)
+    serve.add_argument("--counter-db", type=Path, default=Path("counter.sqlite3"))
+    serve.add_argument("--no-counter", action="store_true", help="do not run the view counter")
+    from .counter import add_arguments
+    add_arguments(commands.add_parser("counter", help="run the view-counter service"))
+    return parser
+
+
+def options_from(args: argparse.Namespace, **overrides) -> Options:
+    """Build options from parsed arguments; site templates/assets default to folders beside content/."""
+    beside = args.content.resolve().parent
+    templates = args.templates or (beside / "templates")
+    assets = args.assets or (beside / "assets")
+    cache = None if args.no_cache else args.out.resolve().parent / ".bantin-cache" / "md"
+    values = dict(content=args.content, out=args.out, templates=templates if templates.is_dir() else None,
+                  assets=assets if assets.is_dir() else None, drafts=args.drafts, jobs=args.jobs,
+                  base_url=args.base_url, counts=args.counts, strict=args.strict, cache_dir=cache)
+    values.update(overrides)
+    return Options(**values)
+
+
+def print_problems(problems: list[Problem], fmt: str = "human", stream=sys.stderr) -> None:
+    """Problems in the chosen format: human lines, JSON for tools, or GitHub annotations."""
+    if fmt == "json":
+        import json
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=1), file=sys.stdout)
+        return
+    for p in problems:
+        if fmt == "github":
+            kind = "error" if p.severity == "error" else "warning"
+            message = str(p).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::{kind} file={p.path},line={max(p.line, 1)}::{message}", file=sys.stdout)
+        else:
+            label = "error" if p.severity == "error" else "warning"
+            print(f"{label}: {p}", file=stream)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    try:
+        report = build(options_from(args))
+    except BuildFailed as failed:
+        print_problems(failed.problems)
+        print(f"build failed: {len(failed.problems)} problem(s); {args.out}/ was left as it was", file=sys.stderr)
+        return 1
+    print_problems(report.warnings)
+    print(f"built {report.pages} pages into {args.out}/: {report.written} written, {report.unchanged} unchanged, "
+          f"{len(report.warnings)} warning(s), {report.seconds:.2f} s")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    content, problems = check(Options(content=args.content, out=Path("site"), strict=args.strict))
+    print_problems(problems, args.format)
+    errors = sum(p.severity == "error" for p in problems)
+    if args.format == "human":
+        print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+    return serve(args, options_from(args))
+
+
+def cmd_counter(args: argparse.Namespace) -> int:
+    from .counter import cli_main
+    return cli_main(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of build.py."""
+    args = make_parser().parse_args(argv)
+    handler = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "counter": cmd_counter}
+    return handler[args.command](args)

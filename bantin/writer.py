@@ -1,0 +1,118 @@
+"""Writing the built site atomically: a staging folder swapped in only when the build succeeded."""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = "_bantin/build.json"
+_RENAME_EXCHANGE = 2
+
+
+@dataclass
+class Stage:
+    """A staging folder beside the output; unchanged files are hard links to the previous build."""
+
+    out: Path
+    path: Path
+    previous: dict[str, str]
+    digests: dict[str, str] = field(default_factory=dict)
+    written: int = 0
+    unchanged: int = 0
+
+    def write(self, relative: str, data: bytes) -> None:
+        """Write one file, or link the previous build's copy when the bytes are the same."""
+        digest = hashlib.sha1(data).hexdigest()
+        self.digests[relative] = digest
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = self.out / relative
+        if self.previous.get(relative) == digest and _link(old, target):
+            self.unchanged += 1
+            return
+        target.write_bytes(data)
+        self.written += 1
+
+    def copy(self, source: Path, relative: str) -> None:
+        """Copy a file (asset, media) into the stage, linking when the previous build has the same file."""
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = self.out / relative
+        stat = source.stat()
+        key = f"{stat.st_size}:{stat.st_mtime_ns}"
+        self.digests[relative] = key
+        if self.previous.get(relative) == key and _link(old, target):
+            self.unchanged += 1
+            return
+        shutil.copyfile(source, target)
+        self.written += 1
+
+    def merge(self, digests: dict[str, str], written: int, unchanged: int) -> None:
+        """Account for files written by worker processes."""
+        self.digests.update(digests)
+        self.written += written
+        self.unchanged += unchanged
+
+
+def _link(old: Path, target: Path) -> bool:
+    try:
+        os.link(old, target)
+        return True
+    except OSError:
+        return False
+
+
+def open_stage(out: Path) -> Stage:
+    """A fresh staging folder next to `out`, knowing what the previous build wrote."""
+    out = out.resolve()
+    stage = out.with_name(f".{out.name}.staging-{os.getpid()}")
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    return Stage(out, stage, read_manifest(out))
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def commit(stage: Stage) -> None:
+    """Make the staged build the output in one step; the previous one is removed afterwards."""
+    manifest = json.dumps(stage.digests, sort_keys=True, indent=0).encode()
+    (stage.path / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
+    (stage.path / MANIFEST).write_bytes(manifest)
+    if stage.out.exists():
+        if not _exchange(stage.path, stage.out):
+            old = stage.out.with_name(f".{stage.out.name}.old-{os.getpid()}")
+            stage.out.rename(old)
+            stage.path.rename(stage.out)
+            shutil.rmtree(old)
+            return
+        shutil.rmtree(stage.path)
+    else:
+        stage.path.rename(stage.out)
+
+
+def abandon(stage: Stage) -> None:
+    """Throw the staging folder away; the previous output is untouched."""
+    shutil.rmtree(stage.path, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2), so readers never see a missing site."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
