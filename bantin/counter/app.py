@@ -95,7 +95,7 @@ class Counter:
         assert self.loop is not None
         self.loop.call_soon_threadsafe(self._committed, ops, futures, error)
 
-    def _committed(self, ops: list[Op], futures: list[asyncio.Future], error: BaseException | None) -> None:
+    def _committed(self, ops: list[Op], futures: list[asyncio.Future | None], error: BaseException | None) -> None:
         if error is None:
             self.totals.apply(ops)
         for future in futures:

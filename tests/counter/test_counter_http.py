@@ -191,6 +191,15 @@ def test_top_lists_most_read_with_titles(api: Api, clock):
     assert len(api.request("GET", "/api/top?period=all").json["items"]) == 3
 
 
+def test_forgets_per_day_rows_older_than_the_7_day_window(api: Api, clock, tmp_path: Path):
+    api.hit("/tin-tuc/a/")
+    clock.advance(9 * 86400)
+    api.hit("/tin-tuc/b/")
+    days = [row[0] for row in db_rows(tmp_path, "SELECT DISTINCT day FROM daily_views")]
+    assert len(days) == 1
+    assert api.views("/tin-tuc/a/") == {"/tin-tuc/a/": 1}  # totals are kept
+
+
 @pytest.mark.parametrize("query, code", [("period=1y", "invalid_period"), ("limit=21", "invalid_limit"),
                                          ("limit=0", "invalid_limit"), ("limit=x", "invalid_limit")])
 def test_errors_on_bad_top_queries(api: Api, query, code):
