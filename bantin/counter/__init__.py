@@ -53,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token", default=None,
                         help=f"bearer token for /api/export and /api/import (or set ${TOKEN_ENV})")
     parser.add_argument("--trust-proxy", action="store_true",
-                        help="take the reader's IP from X-Real-IP / X-Forwarded-For (only behind your own proxy)")
+                        help="take the reader's IP from X-Real-IP / X-Forwarded-For "
+                             "(only behind your own proxy)")
     parser.add_argument("--synchronous", choices=["full", "normal"], default="full",
                         help="SQLite synchronous mode: full survives power loss, normal survives kill -9")
     parser.add_argument("--rate", type=float, default=20.0,

@@ -95,7 +95,8 @@ class Counter:
         assert self.loop is not None
         self.loop.call_soon_threadsafe(self._committed, ops, futures, error)
 
-    def _committed(self, ops: list[Op], futures: list[asyncio.Future | None], error: BaseException | None) -> None:
+    def _committed(self, ops: list[Op], futures: list[asyncio.Future | None],
+                   error: BaseException | None) -> None:
         if error is None:
             self.totals.apply(ops)
         for future in futures:
@@ -431,7 +432,8 @@ def _parse_import_json(body: bytes) -> tuple[dict[str, int], int, str]:
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
     if not isinstance(data, dict) or not set(data) <= {"views", "site_visits", "source"}:
-        raise ApiError(400, "invalid_body", "Expected {\"views\": {path: n}, \"site_visits\": n, \"source\": name}.")
+        raise ApiError(400, "invalid_body",
+                       'Expected {"views": {path: n}, "site_visits": n, "source": name}.')
     raw = data.get("views", {})
     if not isinstance(raw, dict):
         raise ApiError(400, "invalid_body", "views must be an object of path -> count.")
