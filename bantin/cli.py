@@ -26,6 +26,7 @@ def _build_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="publish under this address instead of site.yaml's base_url")
     parser.add_argument("--counts", type=Path, help="counter snapshot (JSON from GET /api/export) to bake in")
     parser.add_argument("--no-cache", action="store_true", help="do not reuse rendered Markdown from .bantin-cache/")
+    parser.add_argument("--no-search", action="store_true", help="skip the full-text search index (faster previews)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -56,7 +57,8 @@ def options_from(args: argparse.Namespace, **overrides) -> Options:
     cache = None if args.no_cache else args.out.resolve().parent / ".bantin-cache" / "md"
     values = dict(content=args.content, out=args.out, templates=templates if templates.is_dir() else None,
                   assets=assets if assets.is_dir() else None, drafts=args.drafts, jobs=args.jobs,
-                  base_url=args.base_url, counts=args.counts, strict=args.strict, cache_dir=cache)
+                  base_url=args.base_url, counts=args.counts, strict=args.strict, cache_dir=cache,
+                  search=not args.no_search)
     values.update(overrides)
     return Options(**values)
 

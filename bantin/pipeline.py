@@ -50,6 +50,7 @@ class Options:
     strict: bool = False
     cache_dir: Path | None = None
     now: datetime | None = None
+    search: bool = True
 
 
 @dataclass
@@ -150,6 +151,9 @@ def _render_site(options: Options, model: SiteModel, counts: Counts, now: dateti
     for name, data in opendata.open_data_files(table, model.units, config.rating_scale).items():
         stage.write(name, data)
     stage.write("_bantin/pages.json", page_manifest(config.base_url, specs))
+    if options.search:
+        from .search import index_site
+        index_site(stage.path, config.language)
     return Report(pages=len(specs), written=stage.written, unchanged=stage.unchanged)
 
 
