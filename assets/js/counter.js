@@ -19,7 +19,11 @@
       return Array.prototype.slice.call(document.querySelectorAll(selector));
     }
     function set(el, n) {
-      if (typeof n === 'number') el.textContent = fmt(n);
+      if (typeof n !== 'number') return;
+      el.textContent = fmt(n);
+      // Listings hide "Lượt xem" until there is a number to show.
+      var wrap = el.closest && el.closest('[data-views-wrap]');
+      if (wrap) wrap.hidden = false;
     }
     // Any failure (service down, 4xx, odd data) leaves the baked numbers as they are.
     function load(url, options, use) {
