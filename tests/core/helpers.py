@@ -1,0 +1,125 @@
+"""Shared helpers of the core tests: building a tree with fixed options, reading trees, writing small ones."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bantin.pipeline import Options, Report, build
+from bantin.problems import display_path
+
+CORE = Path(__file__).resolve().parent
+ROOT = CORE.parent.parent
+GOLDEN = CORE / "golden"
+INVALID = CORE / "invalid"
+# Every golden and comparison build happens "now": drafts and future articles depend on it.
+FIXED_NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+# The manifest records source mtimes so unchanged media can be hard-linked; a checkout has other mtimes.
+NOT_COMPARED = {"_bantin/build.json"}
+
+
+def options(content: Path, out: Path, **overrides) -> Options:
+    """Options of a reproducible build: one process, no cache, no search index, fixed clock."""
+    values = dict(content=content, out=out, jobs=1, search=False, cache_dir=None, now=FIXED_NOW)
+    values.update(overrides)
+    return Options(**values)
+
+
+def build_tree(content: Path, out: Path, **overrides) -> Report:
+    return build(options(content, out, **overrides))
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative POSIX path (the manifest left out)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()
+            and p.relative_to(folder).as_posix() not in NOT_COMPARED}
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (relative path -> text or bytes) under `root`; returns root."""
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+    return root
+
+
+def copy_content(source: Path, tmp_path: Path) -> Path:
+    """A copy of a content tree at tmp_path/content, so messages read `content/...` wherever pytest runs."""
+    target = tmp_path / "content"
+    shutil.copytree(source, target)
+    return target
+
+
+def shown(problem, content: Path) -> str:
+    """A problem as text with the content folder written `content`, however the loader displayed it."""
+    prefix = display_path(content, content.parent)
+    return str(problem).replace(prefix + "/", "content/")
+
+
+def png(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    """A tiny valid PNG, so fixtures need no binary tools."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9))
+            + chunk(b"IEND", b""))
+
+
+SITE_YAML = """\
+title: Cổng thông tin Đảng bộ thử nghiệm
+base_url: https://dangbo.example.vn/
+per_page: 2
+root_unit: tinh
+categories:
+  xay-dung-dang: Xây dựng Đảng
+  tin-hoat-dong: Tin hoạt động
+"""
+
+UNIT_TINH = """\
+name: Đảng bộ tỉnh Thử Nghiệm
+level: province
+stats:
+  - year: 2023
+    members: 45239
+    ratings:
+      Hoàn thành tốt nhiệm vụ: 3
+"""
+
+UNIT_XA = """\
+name: Đảng bộ xã Phú Thuận
+level: commune
+parent: tinh
+"""
+
+ARTICLE = """\
+---
+title: {title}
+date: {date}
+unit: phu-thuan
+category: xay-dung-dang
+tags: [Chi bộ bốn tốt]
+---
+Đoạn mở đầu của bài viết.
+"""
+
+
+def minimal_files(**extra: str | bytes) -> dict[str, str | bytes]:
+    """A small valid tree: site.yaml, two units, two articles; `extra` adds or replaces files."""
+    files: dict[str, str | bytes] = {
+        "site.yaml": SITE_YAML,
+        "units/tinh.yaml": UNIT_TINH,
+        "units/phu-thuan.yaml": UNIT_XA,
+        "posts/bai-mot.md": ARTICLE.format(title="Bài một", date="2024-01-09 06:25"),
+        "posts/bai-hai.md": ARTICLE.format(title="Bài hai", date="2024-02-10 08:00"),
+    }
+    files.update(extra)
+    return files
