@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from zoneinfo import ZoneInfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .articles import Article, Page, parse_article, parse_page
@@ -36,6 +36,7 @@ class Content:
 class _Reader:
     root: Path
     problems: list[Problem]
+    broken_units: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         # Resolving each of thousands of paths costs more than parsing them; resolve the root once.
@@ -73,9 +74,11 @@ def load(root: Path) -> tuple[Content | None, list[Problem]]:
     reader = _Reader(root, [])
     site_file = root / "site.yaml"
     if not site_file.is_file():
-        return None, [Problem(display_path(site_file), 0, "", "site.yaml is missing",
-                              f"create {site_file} with at least `title:` and `base_url:`")]
-    config, problems = parse_site(reader.yaml(site_file), reader.shown(site_file))
+        return None, [Problem(reader.shown(site_file), 0, "", "site.yaml is missing",
+                              f"create {reader.shown(site_file)} with at least `title:` and `base_url:`")]
+    data = reader.yaml(site_file)
+    # A YAML or encoding error is already reported; "must be key: value lines" on top would only confuse.
+    config, problems = (None, []) if reader.problems else parse_site(data, reader.shown(site_file))
     reader.problems.extend(problems)
     # Without a valid site.yaml, keep checking the rest with the defaults so every problem shows.
     scale = config.rating_scale if config else DEFAULT_RATING_SCALE
@@ -83,7 +86,10 @@ def load(root: Path) -> tuple[Content | None, list[Problem]]:
     articles = _load_articles(reader, config.tz if config else ZoneInfo(DEFAULT_TIMEZONE))
     pages = _load_pages(reader)
     media = tuple(p.relative_to(root).as_posix() for p in _files(root / "media", "**/*"))
-    reader.problems.extend(cross_check(config, units, articles, pages, set(media), root))
+    # A unit whose file is invalid is reported there, not again as "unknown" by every reference to it.
+    cascade = {f"unknown unit `{unit_id}`" for unit_id in reader.broken_units}
+    reader.problems.extend(p for p in cross_check(config, units, articles, pages, set(media), root)
+                           if p.message not in cascade)
     errors = [p for p in reader.problems if p.severity == "error"]
     if errors or config is None:
         return None, reader.problems
@@ -102,10 +108,12 @@ def _load_units(reader: _Reader, scale: tuple[str, ...]) -> dict[str, Unit]:
             continue
         data = reader.yaml(path)
         if data is None and reader.problems and reader.problems[-1].path == shown:
+            reader.broken_units.add(unit_id)
             continue
         unit, problems = parse_unit(unit_id, data, shown, scale)
         reader.problems.extend(problems)
         if unit is None:
+            reader.broken_units.add(unit_id)
             continue
         if unit_id in units:
             reader.problems.append(Problem(shown, 1, "", f"duplicate unit id `{unit_id}`",
