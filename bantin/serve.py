@@ -1,0 +1,451 @@
+"""`build.py serve`: build, serve on localhost with live reload, rebuild on every change.
+
+Three things run in one process:
+
+* the HTTP server (tornado, through livereload) in the main thread: it serves the output folder,
+  the live-reload socket, `/_bantin/dev-status.json` (the state of the last build) and
+  `/_bantin/dev-overlay.js`, which it adds to every HTML page together with livereload's script;
+* a watcher thread that polls the content, template and asset folders, and a builder thread
+  that rebuilds after a change. A build that fails leaves the output folder as it was (the
+  pipeline swaps folders only on success), so the last good site keeps being served while the
+  overlay script shows the problems in the open page;
+* the view counter (`bantin.counter.start_in_background`) on a local SQLite file, started after
+  the first good build because it needs the page manifest.
+
+Every build, the first and each rebuild, runs with the same options, search index included
+unless `--no-search`: a rebuild writes a fresh output folder, so anything it skipped would be
+missing from the served site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import mimetypes
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from .pipeline import BUILTIN_ASSETS, Options, build, template_problem
+from .problems import BuildFailed, Problem
+from .progress import progress_for, summary
+from .render import template_folders
+
+STATUS_PATH = "/_bantin/dev-status.json"
+OVERLAY_PATH = "/_bantin/dev-overlay.js"
+OVERLAY_SOURCE = BUILTIN_ASSETS / "js" / "dev-overlay.js"
+OVERLAY_TAG = f'<script src="{OVERLAY_PATH}" defer></script>'.encode()
+POLL_SECONDS = 0.3      # how often the watcher looks at the sources
+SETTLE_SECONDS = 0.1    # wait after a change so that a multi-file save rebuilds once
+_IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~")
+
+
+# --- the state of the last build, shared by the builder thread and the HTTP handlers ----------
+
+@dataclass
+class BuildStatus:
+    """What the overlay needs: is the served site current, and if not, why."""
+
+    state: str = "building"          # building | ok | failed
+    build: int = 0                   # finished builds, so the page can tell a new result
+    seconds: float = 0.0
+    problems: list[dict] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def update(self, **values: object) -> None:
+        with self.lock:
+            for name, value in values.items():
+                setattr(self, name, value)
+
+    def as_json(self) -> bytes:
+        with self.lock:
+            data = {"state": self.state, "build": self.build, "seconds": round(self.seconds, 3),
+                    "problems": self.problems, "changed": self.changed}
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+# --- watching the sources ------------------------------------------------------------------
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def ignored(name: str) -> bool:
+    """Editors' swap, backup and lock files, and hidden files, never trigger a rebuild."""
+    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES)
+
+
+def snapshot(folders: Iterable[Path], skip: Iterable[Path] = ()) -> Snapshot:
+    """(mtime, size) of every file under `folders`, except hidden ones and those under `skip`."""
+    skipped = {str(p.resolve()) for p in skip}
+    files: Snapshot = {}
+    for folder in folders:
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if not ignored(d) and str(Path(root, d).resolve()) not in skipped]
+            for name in names:
+                if ignored(name):
+                    continue
+                path = os.path.join(root, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # removed between listing and stat: the next poll sees it gone
+                    continue
+                files[path] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+def changes(before: Snapshot, after: Snapshot) -> list[str]:
+    """Files added, removed or modified between two snapshots, sorted."""
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+def watched_folders(options: Options) -> list[Path]:
+    """Content, the site's and the built-in templates and assets: everything a build reads."""
+    folders = [options.content, *template_folders(options.templates), BUILTIN_ASSETS]
+    if options.assets:
+        folders.append(options.assets)
+    unique: dict[Path, Path] = {}
+    for folder in folders:
+        if folder.is_dir():
+            unique.setdefault(folder.resolve(), folder)
+    return list(unique.values())
+
+
+# --- building --------------------------------------------------------------------------------
+
+def problems_of(error: BaseException) -> list[Problem]:
+    """The problems behind a failed build; an unexpected error still names a file when it can."""
+    if isinstance(error, BuildFailed):
+        return list(error.problems)
+    return [template_problem(error)] if _is_template_error(error) else [
+        Problem("build", 0, "", f"{type(error).__name__}: {error}", "see the terminal for details")]
+
+
+def _is_template_error(error: BaseException) -> bool:
+    import jinja2
+    return isinstance(error, jinja2.TemplateError)
+
+
+class Builder:
+    """Runs builds one at a time in a thread of its own and records each outcome."""
+
+    def __init__(self, options: Options, status: BuildStatus, on_success: Callable[[], None],
+                 stream=sys.stderr):
+        self.options = options
+        self.status = status
+        self.on_success = on_success
+        self.stream = stream
+        self._wake = threading.Event()
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="bantin-build", daemon=True)
+
+    def build_once(self, changed: list[str] | None = None, progress=None) -> bool:
+        """Build now; print the summary or the problems; True when the site was replaced."""
+        self.status.update(state="building", changed=changed or [])
+        started = time.perf_counter()
+        try:
+            report = build(self.options, progress)
+        except Exception as error:  # noqa: BLE001 - any failure must keep the server alive
+            self._failed(problems_of(error), time.perf_counter() - started, error)
+            return False
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=self.stream)
+        print(summary(report, self.options.out), file=self.stream, flush=True)
+        self.status.update(state="ok", build=self.status.build + 1, seconds=report.seconds, problems=[])
+        self.on_success()
+        return True
+
+    def _failed(self, problems: list[Problem], seconds: float, error: BaseException) -> None:
+        if not isinstance(error, (BuildFailed,)) and not _is_template_error(error):
+            import traceback
+            traceback.print_exception(error, file=self.stream)
+        for problem in problems:
+            print(f"error: {problem}", file=self.stream)
+        print(f"build failed: {len(problems)} problem(s); still serving the last good site",
+              file=self.stream, flush=True)
+        self.status.update(state="failed", build=self.status.build + 1, seconds=seconds,
+                           problems=[p.as_dict() for p in problems])
+
+    def request(self, changed: Iterable[str]) -> None:
+        """Ask for a rebuild (from the watcher thread); changes during a build queue one more."""
+        with self._lock:
+            self._pending.update(changed)
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        self._thread.join(timeout=60)
+
+    def _loop(self) -> None:
+        while True:
+            self._wake.wait()
+            if self._stopping:
+                return
+            time.sleep(SETTLE_SECONDS)
+            self._wake.clear()
+            with self._lock:
+                changed, self._pending = sorted(self._pending), set()
+            shown = ", ".join(_short(p) for p in changed[:3]) + (" …" if len(changed) > 3 else "")
+            print(f"changed: {shown}; rebuilding", file=self.stream, flush=True)
+            self.build_once(changed)
+
+
+def _short(path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
+
+
+class SourceWatcher:
+    """Polls the source folders in a thread and hands every change to the builder."""
+
+    def __init__(self, folders: list[Path], skip: list[Path], on_change: Callable[[list[str]], None]):
+        self.folders = folders
+        self.skip = skip
+        self.on_change = on_change
+        self._stop = threading.Event()
+        self._last = snapshot(folders, skip)
+        self._thread = threading.Thread(target=self._loop, name="bantin-watch", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(POLL_SECONDS):
+            current = snapshot(self.folders, self.skip)
+            changed = changes(self._last, current)
+            self._last = current
+            if changed:
+                self.on_change(changed)
+
+
+# --- HTTP ------------------------------------------------------------------------------------
+
+def resolve_request(root: Path, url_path: str) -> Path | str | None:
+    """The file to serve for a URL path, a redirect target (str) for a folder without its
+    trailing slash, or None when nothing there (or the path escapes the site)."""
+    target = (root / url_path.lstrip("/")).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return None
+    if target.is_dir():
+        if url_path and not url_path.endswith("/"):
+            return "/" + url_path.lstrip("/") + "/"
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def content_type(path: Path) -> str:
+    """Content-Type with a charset for text, so Vietnamese shows right in every browser."""
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml",
+                                            "application/xml", "application/atom+xml"):
+        kind += "; charset=utf-8"
+    return kind
+
+
+def with_overlay(html: bytes) -> bytes:
+    """HTML with the overlay script added to its head (livereload adds its own the same way)."""
+    return html.replace(b"</head>", OVERLAY_TAG + b"</head>", 1)
+
+
+NO_SITE_YET = ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>bantin</title></head>"
+               "<body><p>Chưa dựng được trang: xem lỗi trong cửa sổ lệnh.</p></body></html>").encode("utf-8")
+
+
+class SiteHandler(web.RequestHandler):
+    """The output folder as a static host would serve it, never cached, with the overlay script."""
+
+    def initialize(self, root: Path) -> None:
+        self.root = root
+
+    def compute_etag(self) -> None:
+        return None  # every reload must fetch the freshly built file
+
+    def get(self, url_path: str) -> None:
+        found = resolve_request(self.root, url_path)
+        if isinstance(found, str):
+            self.redirect(found)
+            return
+        self.set_header("Cache-Control", "no-store")
+        if found is None:
+            self._not_found()
+            return
+        body = found.read_bytes()
+        if found.suffix == ".html":
+            body = with_overlay(body)
+        self.set_header("Content-Type", content_type(found))
+        self.finish(body)
+
+    def head(self, url_path: str) -> None:
+        self.get(url_path)  # tornado sends the headers of the GET answer and drops its body
+
+    def _not_found(self) -> None:
+        page = self.root / "404.html"
+        self.set_status(404)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(with_overlay(page.read_bytes() if page.is_file() else NO_SITE_YET))
+
+
+class StatusHandler(web.RequestHandler):
+    """GET /_bantin/dev-status.json: the last build's state and problems, for the overlay."""
+
+    def initialize(self, status: BuildStatus) -> None:
+        self.status = status
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(self.status.as_json())
+
+
+class OverlayHandler(web.RequestHandler):
+    """GET /_bantin/dev-overlay.js, read from the source each time so it can be edited live."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(OVERLAY_SOURCE.read_bytes())
+
+
+class _NoPolling(Watcher):
+    """livereload would otherwise walk the whole working directory; our SourceWatcher watches."""
+
+    def start(self, callback) -> bool:
+        return True  # "handled": livereload starts no polling of its own
+
+    def examine(self):
+        return None, None
+
+
+class DevServer(Server):
+    """livereload's server with our handlers instead of its static file handler."""
+
+    def __init__(self, handlers: list):
+        super().__init__(watcher=_NoPolling())
+        self.handlers = handlers
+        self.loop: IOLoop | None = None
+
+    def get_web_handlers(self, script):
+        return self.handlers
+
+    def application(self, *args, **kwargs):
+        super().application(*args, **kwargs)
+        self.loop = IOLoop.current()  # the loop serve() runs next; builds tell it to reload pages
+
+    def _setup_logging(self) -> None:
+        # Our own lines say what happened; tornado's per-request log would drown them.
+        logging.getLogger("livereload").setLevel(logging.WARNING)
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)
+
+    def reload_pages(self) -> None:
+        """Tell every open page to reload; safe to call from any thread."""
+        if self.loop is not None:
+            self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
+# --- the command -----------------------------------------------------------------------------
+
+def local_host(host: str) -> str:
+    """The address a browser on this machine uses for a server listening on `host`."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+
+
+def serve_options(args: argparse.Namespace, options: Options) -> Options:
+    """The build options for local serving: local base URL, and the local counter unless disabled."""
+    host = local_host(args.host)
+    counter = None if args.no_counter else f"http://{host}:{args.counter_port}"
+    return replace(options, base_url=f"http://{host}:{args.port}/", counter_endpoint=counter)
+
+
+def _stop_on_sigterm(server: DevServer) -> None:
+    """SIGTERM stops the server cleanly, like Ctrl-C: the counter commits, the threads end."""
+    main_pid = os.getpid()
+
+    def handler(signum, frame) -> None:
+        if os.getpid() != main_pid:
+            os._exit(128 + signum)  # a forked render worker inherits the handler: just end it
+        if server.loop is not None:
+            server.loop.add_callback(server.loop.stop)  # thread- and signal-safe enough: a deque and a pipe
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def serve(args: argparse.Namespace, options: Options) -> int:
+    """Build, then serve until Ctrl-C, rebuilding on changes. Returns the exit code."""
+    options = serve_options(args, options)
+    status = BuildStatus()
+    server = DevServer([(STATUS_PATH.replace(".", r"\."), StatusHandler, {"status": status}),
+                        (OVERLAY_PATH.replace(".", r"\."), OverlayHandler),
+                        (r"/(.*)", SiteHandler, {"root": options.out})])
+    counter = _Counter(args, options)
+    builder = Builder(options, status, lambda: (counter.ensure_started(), server.reload_pages()))
+    builder.build_once(progress=progress_for(sys.stderr, "first build"))
+    skip = [options.out, options.out.resolve().parent / ".bantin-cache"]
+    watcher = SourceWatcher(watched_folders(options), skip, builder.request)
+    builder.start()
+    watcher.start()
+    _stop_on_sigterm(server)
+    print(f"serving {options.out}/ on {options.base_url} (Ctrl-C to stop); "
+          f"watching {', '.join(_short(str(f)) for f in watcher.folders)}", file=sys.stderr, flush=True)
+    try:
+        server.serve(port=args.port, host=args.host, debug=False, restart_delay=0)
+    except OSError as error:
+        print(f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        watcher.stop()
+        builder.stop()
+        counter.stop()
+    return 0
+
+
+class _Counter:
+    """The view counter, started once the site has a page manifest (after the first good build)."""
+
+    def __init__(self, args: argparse.Namespace, options: Options):
+        self.args = args
+        self.options = options
+        self.handle = None
+        self._tried = False
+
+    def ensure_started(self) -> None:
+        if self.args.no_counter or self._tried:
+            return
+        self._tried = True  # one attempt: a port in use would fail again on every rebuild
+        from .counter import ManifestError, start_in_background
+        host = local_host(self.args.host)
+        try:
+            self.handle = start_in_background(self.args.counter_db, self.options.out, self.args.host,
+                                              self.args.counter_port, origin=f"http://{host}:{self.args.port}")
+        except (ManifestError, OSError, ValueError) as error:
+            print(f"warning: the view counter did not start ({error}); pages show no view counts",
+                  file=sys.stderr)
+            return
+        print(f"view counter on {self.handle.url}, database {self.args.counter_db}", file=sys.stderr)
+
+    def stop(self) -> None:
+        if self.handle is not None:
+            self.handle.stop()
