@@ -1,0 +1,107 @@
+"""One folder per error message: tests/core/invalid/<case>/content is built and must fail with expected.txt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bantin.pipeline import check
+from bantin.problems import BuildFailed
+
+from .helpers import GOLDEN, INVALID, ROOT, build_tree, options, shown
+
+CASES = sorted(p.name for p in INVALID.iterdir() if (p / "expected.txt").is_file())
+PREVIOUS = {"index.html": b"<!doctype html><p>B\xe1\xba\xa3n tr\xc6\xb0\xe1\xbb\x9bc</p>\n",
+            "tin-tuc/2023/01/cu/index.html": b"<p>old</p>\n", "_bantin/build.json": b"{}"}
+
+
+def case_tree(case: str, tmp_path: Path) -> Path:
+    """A copy of the case folder (content/ and anything beside it) with a previous site/ in it."""
+    tree = tmp_path / case
+    shutil.copytree(INVALID / case, tree, ignore=shutil.ignore_patterns("expected.txt"))
+    for name, data in PREVIOUS.items():
+        (tree / "site" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / "site" / name).write_bytes(data)
+    return tree
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def expected(case: str) -> list[str]:
+    return (INVALID / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_can_find_every_invalid_case():
+    folders = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
+    assert folders == CASES and len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_errors_on_invalid_input(case, tmp_path):
+    tree = case_tree(case, tmp_path)
+    before = snapshot(tree / "site")
+    with pytest.raises(BuildFailed) as failed:
+        build_tree(tree / "content", tree / "site")
+    assert [shown(p, tree / "content") for p in failed.value.problems] == expected(case)
+    assert snapshot(tree / "site") == before
+    assert sorted(p.name for p in tree.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("case", ["unknown-key", "three-errors", "unit-cycle"])
+def test_errors_on_check_the_same_way_without_writing(case, tmp_path):
+    tree = case_tree(case, tmp_path)
+    shutil.rmtree(tree / "site")
+    content, problems = check(options(tree / "content", tree / "site"))
+    assert content is None
+    assert sorted(shown(p, tree / "content") for p in problems) == sorted(expected(case))
+    assert not (tree / "site").exists()
+
+
+def test_errors_on_every_problem_at_once(tmp_path):
+    lines = expected("three-errors")
+    assert len(lines) == 3
+    assert {line.split(":")[0] for line in lines} == {"content/posts/bai-ba.md", "content/site.yaml",
+                                                      "content/units/phu-thuan.yaml"}
+
+
+def test_can_name_path_line_field_and_hint():
+    assert expected("unknown-key") == [
+        "content/posts/bai-ba.md:4: catgory: unknown field (did you mean `category`?)"]
+    assert expected("same-url")[0].count("content/posts/") == 3  # where, and both files named
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60)
+
+
+def test_can_exit_0_from_check_on_a_clean_tree(tmp_path):
+    result = run_cli("check", "--content", str(GOLDEN / "basic" / "content"))
+    assert result.returncode == 0, result.stderr
+    assert "0 error(s)" in result.stderr
+
+
+def test_errors_on_check_with_exit_1_and_the_message(tmp_path):
+    tree = case_tree("unknown-category", tmp_path)
+    result = run_cli("check", "--content", str(tree / "content"))
+    assert result.returncode == 1
+    assert f"error: {expected('unknown-category')[0]}" in result.stderr.splitlines()
+
+
+def test_errors_on_build_with_exit_1_leaving_site_as_it_was(tmp_path):
+    tree = case_tree("three-errors", tmp_path)
+    before = snapshot(tree / "site")
+    result = run_cli("build", "--content", str(tree / "content"), "--out", str(tree / "site"), "--no-search",
+                     "--no-cache")
+    assert result.returncode == 1
+    assert "build failed: 3 problem(s)" in result.stderr
+    assert snapshot(tree / "site") == before
