@@ -105,8 +105,10 @@ def count_pages(out: Path) -> int:
 class Bench:
     """Builds one content folder into a scratch folder whose cache sits beside the output."""
 
-    def __init__(self, prefix: list[str], content: Path, articles: int, work: Path, jobs: int | None):
+    def __init__(self, prefix: list[str], content: Path, articles: int, work: Path, jobs: int | None,
+                 extra: list[str] = ()):
         self.prefix, self.content, self.articles, self.jobs = prefix, content, articles, jobs
+        self.extra = list(extra)
         self.out, self.cache, self.log = work / "site", work / ".bantin-cache", work / "build.log"
         self.no_cache = supports(prefix, "--no-cache")
         self.has_jobs = supports(prefix, "--jobs")
@@ -117,7 +119,7 @@ class Bench:
             argv += ["--jobs", str(self.jobs)]
         if not use_cache and self.no_cache:
             argv.append("--no-cache")
-        return argv
+        return argv + self.extra
 
     def clean(self) -> None:
         shutil.rmtree(self.out, ignore_errors=True)
@@ -152,6 +154,12 @@ def machine() -> str:
     return f"nproc {cores}, {model}, Python {platform.python_version()}"
 
 
+def describe(prefix: list[str], args: argparse.Namespace) -> str:
+    jobs = f" --jobs {args.jobs}" if args.jobs is not None else ""
+    extra = f" {args.build_args}" if args.build_args else ""
+    return f"{shlex.join(prefix)} build{jobs}{extra}"
+
+
 def scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="bantin-bench-"))
 
@@ -164,6 +172,7 @@ def parse_args(argv: list[str] | None, description: str) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=None, help="passed to the build as --jobs")
     parser.add_argument("--cmd", default=None,
                         help="build command prefix instead of `python build.py` (e.g. a stub)")
+    parser.add_argument("--build-args", default="", help='more build options, written with =, e.g. --build-args=--no-search')
     parser.add_argument("--keep", action="store_true", help="keep the scratch output folders")
     return parser.parse_args(argv)
 
@@ -171,15 +180,15 @@ def parse_args(argv: list[str] | None, description: str) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv, __doc__.split("\n\n")[0])
     prefix = command(args.cmd)
-    print(f"{machine()}; build: {shlex.join(prefix)}"
-          + (f" --jobs {args.jobs}" if args.jobs is not None else ""), flush=True)
+    print(f"{machine()}; build: {describe(prefix, args)}", flush=True)
     print(HEADER, flush=True)
     failed = False
     for size in args.sizes:
         content = corpus(size, args.units, args.seed)
         work = scratch()
         try:
-            for run in Bench(prefix, content, size, work, args.jobs).cold_fill_warm():
+            bench = Bench(prefix, content, size, work, args.jobs, shlex.split(args.build_args))
+            for run in bench.cold_fill_warm():
                 print(run.row(), flush=True)
         except BuildFailed as err:
             print(f"| {size:,} | FAILED | | | | | |", flush=True)

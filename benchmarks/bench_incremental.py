@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from bench_build import Bench, BuildFailed, command, corpus, machine, parse_args, scratch
+from bench_build import Bench, BuildFailed, command, corpus, describe, machine, parse_args, scratch
 
 SENTENCE = "\nBan biên tập bổ sung thêm một câu để đo thời gian dựng lại trang.\n"
 HEADER = ("| articles | build | HTML pages | wall s | peak RSS MB | build's summary |\n"
@@ -50,8 +50,7 @@ def bench_one(bench: Bench, content: Path) -> list:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv, __doc__.split("\n\n")[0])
     prefix = command(args.cmd)
-    print(f"{machine()}; build: {shlex.join(prefix)}"
-          + (f" --jobs {args.jobs}" if args.jobs is not None else ""), flush=True)
+    print(f"{machine()}; build: {describe(prefix, args)}", flush=True)
     print(HEADER, flush=True)
     failed = False
     for size in args.sizes:
@@ -59,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         content = work / "content"
         shutil.copytree(corpus(size, args.units, args.seed), content)
         try:
-            for run in bench_one(Bench(prefix, content, size, work, args.jobs), content):
+            bench = Bench(prefix, content, size, work, args.jobs, shlex.split(args.build_args))
+            for run in bench_one(bench, content):
                 print(row(run), flush=True)
         except BuildFailed as err:
             print(f"| {size:,} | FAILED | | | | |", flush=True)
