@@ -8,7 +8,8 @@ from pathlib import Path
 
 from . import __version__
 from .pipeline import Options, build, check
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, display_path
+from .progress import progress_for, summary
 
 
 def _content_args(parser: argparse.ArgumentParser) -> None:
@@ -44,9 +45,24 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--counter-port", type=int, default=8787)
     serve.add_argument("--counter-db", type=Path, default=Path("counter.sqlite3"))
     serve.add_argument("--no-counter", action="store_true", help="do not run the view counter")
+    _new_args(commands.add_parser("new", help="create a new article or unit file with its fields filled in"))
     from .counter import add_arguments
     add_arguments(commands.add_parser("counter", help="run the view-counter service"))
     return parser
+
+
+def _new_args(parser: argparse.ArgumentParser) -> None:
+    kinds = parser.add_subparsers(dest="kind", required=True)
+    article = kinds.add_parser("article", help="content/posts/YYYY/<slug>.md, dated now")
+    article.add_argument("title", help='the title, e.g. "Hội nghị Ban Chấp hành Đảng bộ huyện"')
+    article.add_argument("--unit", help="id of the unit the news is about")
+    article.add_argument("--category", help="category id from site.yaml")
+    unit = kinds.add_parser("unit", help="content/units/<slug>.yaml, beside its parent's file")
+    unit.add_argument("name", help='the full name, e.g. "Chi bộ ấp Phú Hữu"')
+    unit.add_argument("--parent", help="id of the unit above it")
+    unit.add_argument("--level", help="province | district | commune | branch")
+    for sub in (article, unit):
+        sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
 
 
 def options_from(args: argparse.Namespace, **overrides) -> Options:
@@ -81,14 +97,13 @@ def print_problems(problems: list[Problem], fmt: str = "human", stream=sys.stder
 
 def cmd_build(args: argparse.Namespace) -> int:
     try:
-        report = build(options_from(args))
+        report = build(options_from(args), progress_for(sys.stderr))
     except BuildFailed as failed:
         print_problems(failed.problems)
         print(f"build failed: {len(failed.problems)} problem(s); {args.out}/ was left as it was", file=sys.stderr)
         return 1
     print_problems(report.warnings)
-    print(f"built {report.pages} pages into {args.out}/: {report.written} written, {report.unchanged} unchanged, "
-          f"{len(report.warnings)} warning(s), {report.seconds:.2f} s")
+    print(summary(report, args.out))
     return 0
 
 
@@ -106,6 +121,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(args, options_from(args))
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+    from . import scaffold
+    try:
+        catalog = scaffold.read_catalog(args.content)
+        if args.kind == "article":
+            new = scaffold.new_article(catalog, args.title, args.unit, args.category, datetime.now(timezone.utc))
+        else:
+            new = scaffold.new_unit(catalog, args.name, args.parent, args.level)
+        path = scaffold.create(new)
+    except scaffold.ScaffoldError as failed:
+        print_problems(failed.problems)
+        return 1
+    print(f"created {display_path(path)}")
+    return 0
+
+
 def cmd_counter(args: argparse.Namespace) -> int:
     from .counter import cli_main
     return cli_main(args)
@@ -114,5 +146,5 @@ def cmd_counter(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of build.py."""
     args = make_parser().parse_args(argv)
-    handler = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "counter": cmd_counter}
+    handler = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "counter": cmd_counter}
     return handler[args.command](args)
