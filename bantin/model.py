@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from .text import sort_key, words
 
 OTHER_NEWS = 10
 RELATED = 5
+_CANDIDATES = 200  # newest per tag/unit/word: enough to find good neighbours, bounded cost
 _STOP_RATIO = 0.05  # title words in more than 5 % of articles say nothing about relatedness
 
 
@@ -118,32 +120,31 @@ def unit_tree(content: Content) -> tuple[dict[str, tuple[str, ...]], tuple[str, 
 def related_finder(model: SiteModel):
     """A function giving up to 5 related articles, by shared tags, unit and rare title words."""
     articles = model.articles
-    title_words = {a.site_path: set(words(a.title)) for a in articles}
-    postings: dict[str, list[Article]] = defaultdict(list)
-    for a in articles:
-        for w in title_words[a.site_path]:
-            postings[w].append(a)
+    # Articles are newest first, so an article's rank doubles as the recency tie-break.
+    rank = {a.site_path: i for i, a in enumerate(articles)}
+    ranks = lambda listing: [rank[a.site_path] for a in listing[:_CANDIDATES]]
+    title_words = [set(words(a.title)) for a in articles]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, found in enumerate(title_words):
+        for w in found:
+            postings[w].append(i)
     limit = max(3, int(len(articles) * _STOP_RATIO))
-    weight = {w: math.log(len(articles) / len(p)) for w, p in postings.items() if len(p) <= limit}
-    return lambda article: _related(article, model, postings, weight, title_words)
+    weight = {w: math.log(len(articles) / len(p)) / 4 for w, p in postings.items() if len(p) <= limit}
+    by_tag = {slug: ranks(listing) for slug, listing in model.by_tag.items()}
+    by_unit = {unit: ranks(listing) for unit, listing in model.by_unit.items()}
 
+    def related(article: Article) -> tuple[Article, ...]:
+        me = rank[article.site_path]
+        sources = [(by_tag[t.slug], 3.0) for t in article.tags]
+        if article.unit:
+            sources.append((by_unit[article.unit], 2.0))
+        sources += [(postings[w][:_CANDIDATES], weight[w]) for w in title_words[me] if w in weight]
+        scores: dict[int, float] = defaultdict(float)
+        for candidates, points in sources:
+            for other in candidates:
+                scores[other] += points
+        scores.pop(me, None)
+        best = heapq.nsmallest(RELATED, scores.items(), key=lambda item: (-item[1], item[0]))
+        return tuple(articles[i] for i, _ in best)
 
-def _related(article: Article, model: SiteModel, postings, weight, title_words) -> tuple[Article, ...]:
-    scores: dict[str, float] = defaultdict(float)
-    by_path: dict[str, Article] = {}
-
-    def add(candidates, points: float) -> None:
-        for other in candidates[:200]:
-            by_path[other.site_path] = other
-            scores[other.site_path] += points
-
-    for tag in article.tags:
-        add(model.by_tag.get(tag.slug, ()), 3.0)
-    if article.unit:
-        add(model.by_unit.get(article.unit, ()), 2.0)
-    for w in title_words[article.site_path]:
-        if w in weight:
-            add(postings[w], weight[w] / 4)
-    scores.pop(article.site_path, None)
-    best = sorted(scores, key=lambda p: (-scores[p], -by_path[p].date.timestamp(), p))[:RELATED]
-    return tuple(by_path[p] for p in best)
+    return related
