@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .pipeline import Options, build, check
-from .problems import BuildFailed, Problem, display_path
+from .problems import BuildFailed, Problem, display_path, sort_key
 from .progress import progress_for, summary
 
 
@@ -87,12 +87,30 @@ def print_problems(problems: list[Problem], fmt: str = "human", stream=sys.stder
         return
     for p in problems:
         if fmt == "github":
-            kind = "error" if p.severity == "error" else "warning"
-            message = str(p).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{kind} file={p.path},line={max(p.line, 1)}::{message}", file=sys.stdout)
+            print(annotation(p), file=sys.stdout)
         else:
             label = "error" if p.severity == "error" else "warning"
             print(f"{label}: {p}", file=stream)
+
+
+def annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command that marks the file and line in the pull request view."""
+    kind = "error" if problem.severity == "error" else "warning"
+    title = f"bantin: {problem.field}" if problem.field else "bantin"
+    props = ",".join(f"{key}={_escape_property(value)}" for key, value in
+                     (("file", problem.path), ("line", str(max(problem.line, 1))), ("title", title)))
+    hint = f" ({problem.hint})" if problem.hint else ""
+    return f"::{kind} {props}::{_escape_data(problem.message + hint)}"
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's escaping for the message: without it a newline would end the command early.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    # Properties are also split on "," and ended by ":", so those are escaped too.
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -109,9 +127,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     content, problems = check(Options(content=args.content, out=Path("site"), strict=args.strict))
+    problems = sorted(problems, key=sort_key)  # file order, so editors fix them top to bottom
     print_problems(problems, args.format)
     errors = sum(p.severity == "error" for p in problems)
-    if args.format == "human":
+    if args.format != "json":  # JSON readers want stdout alone; the count goes to the log otherwise
         print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
     return 1 if errors else 0
 
