@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from datetime import tzinfo
 from zoneinfo import ZoneInfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +20,7 @@ from .units import Unit, parse_unit
 # First path segments that the generator owns; a standalone page may not take them.
 RESERVED = {"tin-tuc", "chuyen-muc", "the", "don-vi", "luu-tru", "tim-kiem", "du-lieu", "assets",
             "media", "_bantin", "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
 
 
@@ -134,10 +138,25 @@ def _documents(reader: _Reader, folder: str):
             reader.problems.append(err.problem)
 
 
-def _load_articles(reader: _Reader, tz) -> list[Article]:
+def _article_file(job: tuple[Path, str, tzinfo]) -> tuple[Article | None, list[Problem]]:
+    path, shown, tz = job
+    try:
+        doc = split_front_matter(read_text(path, shown), shown)
+    except SourceError as err:
+        return None, [err.problem]
+    return parse_article(doc, path.stem, shown, tz)
+
+
+def _load_articles(reader: _Reader, tz: tzinfo) -> list[Article]:
+    jobs = [(path, reader.shown(path), tz) for path in _files(reader.root / "posts", "**/*.md")]
+    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        # Parsing thousands of front matters is CPU-bound; results come back in file order.
+        with multiprocessing.get_context("fork").Pool() as pool:
+            results = pool.map(_article_file, jobs, chunksize=64)
+    else:
+        results = list(map(_article_file, jobs))
     articles = []
-    for path, doc in _documents(reader, "posts"):
-        article, problems = parse_article(doc, path.stem, reader.shown(path), tz)
+    for article, problems in results:
         reader.problems.extend(problems)
         if article:
             articles.append(article)
