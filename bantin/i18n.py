@@ -136,6 +136,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "stats_count_commune": "{count} đảng bộ xã",
         "stats_count_branch": "{count} chi bộ",
         "stats_current": "(đang xem)",
+        # search
+        "search_filters": "Lọc kết quả",
+        "search_hint": "Nhập từ khóa để tìm bài viết, có dấu hoặc không dấu (ví dụ: dang bo).",
+        "search_loading": "Đang tìm…",
+        "search_count": "Tìm thấy {count} bài viết cho “{query}”.",
+        "search_no_results": "Không tìm thấy bài viết nào cho “{query}”. Hãy thử từ khóa khác hoặc bỏ bớt bộ lọc.",
+        "search_more": "Xem thêm kết quả",
+        "search_unavailable": "Chức năng tìm kiếm tạm thời không dùng được. Bạn có thể xem tin theo ngày tại trang Lưu trữ.",
+        "search_results": "Kết quả tìm kiếm",
     },
     "en": {
         "skip_to_content": "Skip to main content",
@@ -259,6 +268,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "stats_count_commune": "{count} commune committees",
         "stats_count_branch": "{count} branches",
         "stats_current": "(current)",
+        # search
+        "search_filters": "Filter results",
+        "search_hint": "Type words to find articles, with or without Vietnamese accents (for example: dang bo).",
+        "search_loading": "Searching…",
+        "search_count": "{count} articles found for “{query}”.",
+        "search_no_results": "No articles found for “{query}”. Try other words or fewer filters.",
+        "search_more": "More results",
+        "search_unavailable": "Search is unavailable right now. You can browse news by date in the Archive.",
+        "search_results": "Search results",
     },
 }
 

@@ -1,12 +1,166 @@
-"""Full-text search index over the built site (implemented with Pagefind; see issue 6)."""
+"""Full-text search index over the built site, written by Pagefind (see docs/search.md).
+
+Only article pages are indexed (templates/article.html marks the `data-pagefind-body`). Pagefind
+already matches Vietnamese tones loosely ("bo" finds "bộ") but treats "đ" as its own letter; the
+page script (assets/js/search.js) covers that by also searching the d/đ variants of the query.
+What this module adds to each page before Pagefind reads it: the unit filter values of every
+ancestor unit, so that filtering by a unit also finds the news of its sub-units.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
+from .opendata import JSON_PATH as UNITS_JSON
+from .problems import BuildFailed, Problem
 
-def index_site(site_dir: Path, language: str) -> None:
-    """Write the search index for the HTML pages under `site_dir`."""
-    # Placeholder until the search module lands: the build stays correct without an index,
-    # and /tim-kiem/ tells readers that search is unavailable.
-    return None
+INDEX_DIR = "pagefind"
+UNITS_FILE = f"{INDEX_DIR}/bantin-units.json"  # unit names for the filter box, read by search.js
+STAMP_FILE = "_bantin/search.json"  # fingerprint of what the index was built from
+PAGES_FILE = "_bantin/pages.json"
+# Bump when the way pages are prepared for Pagefind changes, so old indexes are not reused.
+FORMAT_VERSION = 1
+PAGEFIND_VERSION = "1.5.2"
+
+_BODY_TAG = re.compile(r"<[a-z]+\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([^"]+)"')
+_STAGING = re.compile(r"\.(?P<name>.+)\.staging-\d+")
+
+
+def index_site(site_dir: Path, language: str, previous: Path | None = None) -> None:
+    """Write `<site_dir>/pagefind/` for the article pages, reusing the previous build's index when
+    no article page, unit or setting changed. `previous` is the last published site (by default
+    the output folder the staging folder `site_dir` will replace)."""
+    previous = previous if previous is not None else published_site(site_dir)
+    paths = article_paths(site_dir)
+    units = read_units(site_dir)
+    digest = fingerprint(site_dir, paths, units, language)
+    if previous is None or not reuse_index(previous, site_dir, digest):
+        parents = {unit["id"]: unit["parent"] for unit in units}
+        pages = [(path, prepare_page((site_dir / page_file(path)).read_text(encoding="utf-8"), parents))
+                 for path in paths]
+        run_pagefind(pages, site_dir / INDEX_DIR, language)
+        (site_dir / UNITS_FILE).write_bytes(units_json(units))
+    stamp = site_dir / STAMP_FILE
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps({"version": FORMAT_VERSION, "digest": digest}) + "\n", encoding="utf-8")
+
+
+def published_site(stage_dir: Path) -> Path | None:
+    """The output folder a staging folder (`.site.staging-123`, see bantin/writer.py) will replace."""
+    match = _STAGING.fullmatch(stage_dir.name)
+    return stage_dir.with_name(match["name"]) if match else None
+
+
+def article_paths(site_dir: Path) -> list[str]:
+    """Site paths of the article pages, from the page manifest (docs/contracts.md), sorted."""
+    manifest = json.loads((site_dir / PAGES_FILE).read_text(encoding="utf-8"))
+    return sorted(page["path"] for page in manifest["pages"] if page["kind"] == "article")
+
+
+def page_file(site_path: str) -> str:
+    """The file that holds a site path: "/tin-tuc/x/" -> "tin-tuc/x/index.html"."""
+    return site_path.strip("/") + "/index.html" if site_path != "/" else "index.html"
+
+
+def read_units(site_dir: Path) -> list[dict]:
+    """Units in tree order with id, name, parent and depth, from the open-data file of the build."""
+    data = json.loads((site_dir / UNITS_JSON).read_text(encoding="utf-8"))
+    return [{"id": u["id"], "name": u["name"], "parent": u["parent"], "depth": u["depth"]} for u in data["units"]]
+
+
+def ancestors(unit_id: str, parents: dict[str, str | None]) -> list[str]:
+    """The parents of a unit from its own parent up to the top; unknown ids have none."""
+    chain, node = [], parents.get(unit_id)
+    while node is not None and node not in chain:  # `not in chain` guards against a cycle
+        chain.append(node)
+        node = parents.get(node)
+    return chain
+
+
+def prepare_page(html: str, parents: dict[str, str | None]) -> str:
+    """The page as Pagefind should see it: with unit filter values for every ancestor unit,
+    so that filtering by "Đảng bộ huyện" also finds the news of its communes and branches."""
+    found = _UNIT_FILTER.search(html)
+    body = _BODY_TAG.search(html)
+    if found is None or body is None:
+        return html
+    extra = "".join(f'<span data-pagefind-filter="unit:{unit}"></span>' for unit in ancestors(found[1], parents))
+    return html[:body.end()] + extra + html[body.end():]
+
+
+def fingerprint(site_dir: Path, paths: list[str], units: list[dict], language: str) -> str:
+    """A digest of everything the index is made of: article pages, the unit tree, the settings."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}\0{PAGEFIND_VERSION}\0{language}\0".encode())
+    digest.update(json.dumps(units, sort_keys=True).encode())
+    for path in paths:
+        digest.update(path.encode() + b"\0")
+        digest.update(hashlib.sha256((site_dir / page_file(path)).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def reuse_index(previous: Path, site_dir: Path, digest: str) -> bool:
+    """Link the previous build's index into the stage when it was built from the same pages."""
+    try:
+        stamp = json.loads((previous / STAMP_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    old = previous / INDEX_DIR
+    if stamp.get("digest") != digest or not (old / "pagefind-entry.json").is_file():
+        return False
+    shutil.copytree(old, site_dir / INDEX_DIR, copy_function=_link_or_copy, dirs_exist_ok=True)
+    return True
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)  # the published file is never rewritten in place, so sharing is safe
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def units_json(units: list[dict]) -> bytes:
+    """The unit names and depths the search page shows in its unit filter, in tree order."""
+    rows = [{"id": u["id"], "name": u["name"], "depth": u["depth"]} for u in units]
+    return json.dumps({"version": 1, "units": rows}, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def run_pagefind(pages: list[tuple[str, str]], out_dir: Path, language: str) -> None:
+    """Index (site path, HTML) pairs with the Pagefind binary shipped by the `pagefind` package.
+
+    The prepared pages go to a scratch folder that mirrors their site paths, so Pagefind derives
+    each result URL itself. (Its Python API is not used: its service client reads one reply per
+    100 ms, which makes 5,000 pages take minutes.)"""
+    binary = pagefind_binary()
+    with tempfile.TemporaryDirectory(prefix=".search-", dir=out_dir.parent.parent) as scratch:
+        root = Path(scratch)
+        for path, html in pages:
+            target = root / page_file(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+        command = [str(binary), "--site", str(root), "--output-path", str(out_dir.resolve()),
+                   "--force-language", language, "--silent"]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BuildFailed([Problem(INDEX_DIR, 0, "", f"Pagefind failed: {(done.stderr or done.stdout).strip()}")])
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable of the installed `pagefind[extended]` package (never downloaded)."""
+    try:
+        from pagefind.service import get_executable
+        binary = get_executable()
+    except ImportError:
+        binary = None
+    if binary is None or not binary.is_file():
+        raise BuildFailed([Problem(INDEX_DIR, 0, "", "the Pagefind binary is not installed",
+                                   "pip install -r requirements.txt (pagefind[extended]), or build with --no-search")])
+    return binary
