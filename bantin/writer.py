@@ -32,7 +32,8 @@ class Stage:
         target = self.path / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         old = self.out / relative
-        if self.previous.get(relative) == digest and _link(old, target):
+        # The manifest says what the last build wrote, not what site/ holds now: compare before linking.
+        if self.previous.get(relative) == digest and _holds(old, data) and _link(old, target):
             self.unchanged += 1
             return
         target.write_bytes(data)
@@ -46,7 +47,7 @@ class Stage:
         stat = source.stat()
         key = f"{stat.st_size}:{stat.st_mtime_ns}"
         self.digests[relative] = key
-        if self.previous.get(relative) == key and _link(old, target):
+        if self.previous.get(relative) == key and _size(old) == stat.st_size and _link(old, target):
             self.unchanged += 1
             return
         shutil.copyfile(source, target)
@@ -57,6 +58,20 @@ class Stage:
         self.digests.update(digests)
         self.written += written
         self.unchanged += unchanged
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
 
 
 def _link(old: Path, target: Path) -> bool:
