@@ -123,3 +123,23 @@ def minimal_files(**extra: str | bytes) -> dict[str, str | bytes]:
     }
     files.update(extra)
     return files
+
+
+TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".csv", ".css", ".js", ".svg")
+
+
+def tree_differences(actual: dict[str, bytes], expected: dict[str, bytes], limit: int = 3) -> str:
+    """A readable account of how two trees differ: missing and extra files, then text diffs."""
+    import difflib
+    lines = [f"missing: {name}" for name in sorted(set(expected) - set(actual))]
+    lines += [f"unexpected: {name}" for name in sorted(set(actual) - set(expected))]
+    changed = [n for n in sorted(set(actual) & set(expected)) if actual[n] != expected[n]]
+    for name in changed[:limit]:
+        if name.endswith(TEXT_SUFFIXES):
+            diff = difflib.unified_diff(expected[name].decode().splitlines(), actual[name].decode().splitlines(),
+                                        f"expected/{name}", f"built/{name}", lineterm="", n=1)
+            lines += list(diff)[:40]
+        else:
+            lines.append(f"binary file differs: {name}")
+    lines += [f"also differs: {name}" for name in changed[limit:]]
+    return "\n".join(lines)

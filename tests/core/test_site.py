@@ -1,0 +1,174 @@
+"""Whole builds of a small tree: golden output, byte-identical rebuilds, atomic failures, input variants."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bantin.problems import BuildFailed
+
+from .helpers import FIXED_NOW, GOLDEN, build_tree, read_tree, tree_differences
+
+BASIC = GOLDEN / "basic"
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def basic_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("basic") / "site"
+    build_tree(BASIC / "content", out)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.iterdir() if (p / "content").is_dir()))
+def test_can_build_the_golden_site(name, tmp_path):
+    """If this fails after an intended change: `python tests/regen_golden.py`, then review the diff."""
+    build_tree(GOLDEN / name / "content", tmp_path / "site")
+    actual, expected = read_tree(tmp_path / "site"), read_tree(GOLDEN / name / "expected")
+    differences = tree_differences(actual, expected)
+    assert not differences, differences
+
+
+def test_can_honour_source_date_epoch(basic_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(FIXED_NOW.timestamp())))
+    build_tree(BASIC / "content", tmp_path / "site", now=None)
+    assert read_tree(tmp_path / "site") == read_tree(basic_site)
+
+
+def test_can_rebuild_byte_for_byte(basic_site, tmp_path):
+    build_tree(BASIC / "content", tmp_path / "site")
+    assert every_file(tmp_path / "site") == every_file(basic_site)
+
+
+def test_can_rebuild_over_the_previous_output_with_the_same_bytes(basic_site, tmp_path):
+    out = tmp_path / "site"
+    build_tree(BASIC / "content", out)
+    (out / "index.html").write_bytes(b"stale")  # hard links must not carry a stale file into the next build
+    report = build_tree(BASIC / "content", out)
+    assert report.unchanged > 0
+    assert read_tree(out) == read_tree(basic_site)
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_can_publish_only_past_non_draft_articles(basic_site):
+    articles = sorted(p.parent.relative_to(basic_site).as_posix() for p in basic_site.glob("tin-tuc/*/*/*/index.html"))
+    assert articles == ["tin-tuc/2024/01/hoi-nghi-so-ket", "tin-tuc/2024/03/an-hoa-ket-nap"]
+    everything = b"".join(every_file(basic_site).values()).decode("utf-8", "replace")
+    assert "Bản nháp chưa đăng" not in everything and "Bài hẹn giờ đăng" not in everything
+
+
+def test_can_include_drafts_and_future_articles_for_previews(tmp_path):
+    build_tree(BASIC / "content", tmp_path / "site", drafts=True)
+    assert (tmp_path / "site/tin-tuc/2024/02/ban-nhap/index.html").is_file()
+    assert (tmp_path / "site/tin-tuc/2024/12/bai-tuong-lai/index.html").is_file()
+
+
+# -- atomic output -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("template, text", [
+    ("article.html", "{% extends 'base.html' %}{% block main %}{{ no_such_name }}{% endblock %}"),
+    ("page.html", "{% if %}"),
+    ("partials/card.html", "{{ card.title | no_such_filter }}"),
+])
+def test_errors_on_a_bad_template_override_leaving_the_previous_site(template, text, tmp_path):
+    out = tmp_path / "site"
+    build_tree(BASIC / "content", out)
+    before = snapshot(out)
+    override = tmp_path / "templates" / template
+    override.parent.mkdir(parents=True)
+    override.write_text(text, encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build_tree(BASIC / "content", out, templates=tmp_path / "templates")
+    assert any(template.rsplit("/", 1)[-1] in str(p) and "template error" in p.message for p in failed.value.problems), \
+        failed.value.problems
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "templates"]
+
+
+def test_errors_on_bad_content_leaving_the_previous_site(tmp_path):
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(BASIC / "content", content)
+    build_tree(content, out)
+    before = snapshot(out)
+    post = content / "posts/2024/an-hoa-ket-nap.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("category: tin-hoat-dong", "category: tin-hoat-dog"),
+                    encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_tree(content, out)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_can_override_one_template_and_keep_the_rest(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates/robots.txt").write_text("User-agent: *\nDisallow: /nhap/\n", encoding="utf-8")
+    build_tree(BASIC / "content", tmp_path / "site", templates=tmp_path / "templates")
+    assert (tmp_path / "site/robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /nhap/\n"
+    assert (tmp_path / "site/index.html").is_file()
+
+
+# -- input variants ----------------------------------------------------------------------------
+
+def _variant(content: Path, change) -> None:
+    for path in content.rglob("*"):
+        if path.suffix in (".md", ".yaml"):
+            path.write_bytes(change(path.read_bytes()))
+
+
+VARIANTS = {
+    "bom": lambda data: b"\xef\xbb\xbf" + data,
+    "crlf": lambda data: data.replace(b"\n", b"\r\n"),
+    "nfd": lambda data: unicodedata.normalize("NFD", data.decode()).encode(),
+    "bom-crlf-nfd": lambda data: b"\xef\xbb\xbf" + unicodedata.normalize("NFD", data.decode()).encode()
+    .replace(b"\n", b"\r\n"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_can_read_bom_crlf_and_nfd_into_the_same_site(variant, basic_site, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(BASIC / "content", content)
+    _variant(content, VARIANTS[variant])
+    build_tree(content, tmp_path / "site")
+    actual, expected = read_tree(tmp_path / "site"), read_tree(basic_site)
+    differences = tree_differences(actual, expected)
+    assert not differences, differences
+
+
+_LOCAL_LINK = re.compile(rb'(?:href|src|action|content)="(/[^"/][^"]*|/)"')
+
+
+@pytest.mark.parametrize("how", ["site.yaml", "option"])
+def test_can_publish_under_a_sub_path(how, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(BASIC / "content", content)
+    overrides = {}
+    if how == "site.yaml":
+        site = content / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8").replace("https://dangbo-chauthanh.example.vn/",
+                                                                 "https://org.github.io/portal"), encoding="utf-8")
+    else:
+        overrides["base_url"] = "https://org.github.io/portal/"
+    build_tree(content, tmp_path / "site", **overrides)
+    files = every_file(tmp_path / "site")
+    links = [(name, link) for name, data in files.items() if name.endswith(".html")
+             for link in _LOCAL_LINK.findall(data)]
+    assert len(links) > 100
+    assert [(n, l) for n, l in links if not l.startswith(b"/portal/")] == []
+    article = files["tin-tuc/2024/01/hoi-nghi-so-ket/index.html"]
+    assert b'src="/portal/media/2024/chi-bo.png"' in article
+    assert b'href="https://org.github.io/portal/tin-tuc/2024/01/hoi-nghi-so-ket/"' in article
+    assert b"https://dangbo-chauthanh.example.vn" not in b"".join(files.values())
+    assert b"<loc>https://org.github.io/portal/tin-tuc/2024/01/hoi-nghi-so-ket/</loc>" in files["sitemap.xml"]

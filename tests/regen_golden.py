@@ -1,0 +1,39 @@
+"""Regenerate the golden sites' expected output: `python tests/regen_golden.py`.
+
+Builds every tests/core/golden/<name>/content with the options the golden test uses
+(tests/core/helpers.py: fixed clock, one process, no search index) into <name>/expected/.
+Review the diff (`git diff tests/core/golden`) before committing it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from core.helpers import GOLDEN, NOT_COMPARED, build_tree  # noqa: E402
+
+
+def regenerate(name: str) -> Path:
+    """Rebuild one golden site's expected/ folder from its content/."""
+    folder = GOLDEN / name
+    expected = folder / "expected"
+    if expected.exists():
+        shutil.rmtree(expected)
+    build_tree(folder / "content", expected)
+    for relative in NOT_COMPARED:
+        (expected / relative).unlink(missing_ok=True)
+    return expected
+
+
+def main(names: list[str]) -> int:
+    for name in names or sorted(p.name for p in GOLDEN.iterdir() if (p / "content").is_dir()):
+        print(f"regenerated {regenerate(name).relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
