@@ -79,8 +79,9 @@ def options_from(args: argparse.Namespace, **overrides) -> Options:
     return Options(**values)
 
 
-def print_problems(problems: list[Problem], fmt: str = "human", stream=sys.stderr) -> None:
+def print_problems(problems: list[Problem], fmt: str = "human", stream=None) -> None:
     """Problems in the chosen format: human lines, JSON for tools, or GitHub annotations."""
+    stream = stream or sys.stderr  # looked up now, so a redirected stderr is honoured
     if fmt == "json":
         import json
         print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=1), file=sys.stdout)

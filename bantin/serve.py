@@ -388,7 +388,9 @@ def _stop_on_sigterm(server: DevServer) -> None:
         if os.getpid() != main_pid:
             os._exit(128 + signum)  # a forked render worker inherits the handler: just end it
         if server.loop is not None:
-            server.loop.add_callback(server.loop.stop)  # thread- and signal-safe enough: a deque and a pipe
+            # call_soon_threadsafe also wakes the loop from its select(); tornado's add_callback, called
+            # on the loop's own thread as a signal handler is, would queue the stop and sleep on.
+            server.loop.asyncio_loop.call_soon_threadsafe(server.loop.stop)
 
     signal.signal(signal.SIGTERM, handler)
 
