@@ -1,7 +1,9 @@
-"""Regenerate the golden sites' expected output: `python tests/regen_golden.py`.
+"""Regenerate the golden sites' expected output: `python tests/regen_golden.py [name ...]`.
 
 Builds every tests/core/golden/<name>/content with the options the golden test uses
-(tests/core/helpers.py: fixed clock, one process, no search index) into <name>/expected/.
+(tests/core/helpers.py: fixed clock, one process, no search index) and writes what the test
+compares into <name>/expected/: every file except the build manifest and the built-in assets,
+with asset links written without their fingerprints (`/assets/css/site.#.css`).
 Review the diff (`git diff tests/core/golden`) before committing it.
 """
 
@@ -9,23 +11,25 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from core.helpers import GOLDEN, NOT_COMPARED, build_tree  # noqa: E402
+from core.helpers import GOLDEN, build_tree, read_tree, write_tree  # noqa: E402
 
 
 def regenerate(name: str) -> Path:
     """Rebuild one golden site's expected/ folder from its content/."""
     folder = GOLDEN / name
     expected = folder / "expected"
+    with tempfile.TemporaryDirectory() as scratch:
+        build_tree(folder / "content", Path(scratch) / "site")
+        files = read_tree(Path(scratch) / "site")
     if expected.exists():
         shutil.rmtree(expected)
-    build_tree(folder / "content", expected)
-    for relative in NOT_COMPARED:
-        (expected / relative).unlink(missing_ok=True)
+    write_tree(expected, files)
     return expected
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import struct
 import zlib
@@ -32,11 +34,46 @@ def build_tree(content: Path, out: Path, **overrides) -> Report:
     return build(options(content, out, **overrides))
 
 
+# Built-in assets change with every design tweak; they are compared with their sources instead
+# (check_assets), and links to them are compared without their fingerprints.
+_FINGERPRINT = re.compile(rb"(/assets/[\w./-]+?)\.[0-9a-f]{10}\.(css|js)\b")
+
+
 def read_tree(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` by relative POSIX path (the manifest left out)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()
-            and p.relative_to(folder).as_posix() not in NOT_COMPARED}
+    """Files under `folder` by relative POSIX path, as golden comparisons see them:
+    no manifest, no assets/, asset links without fingerprints."""
+    result = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name not in NOT_COMPARED and not name.startswith("assets/"):
+            result[name] = normalise(path.read_bytes())
+    return result
+
+
+def normalise(data: bytes) -> bytes:
+    """`/assets/css/site.1a2b3c4d5e.css` -> `/assets/css/site.#.css`."""
+    return _FINGERPRINT.sub(rb"\1.#.\2", data)
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder`, byte for byte."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def check_assets(site: Path, sources: list[Path]) -> list[str]:
+    """Problems with site/assets/: each file must be its source's bytes, .css/.js named by their SHA-256."""
+    problems = []
+    found = {p.relative_to(site / "assets").as_posix(): p for p in (site / "assets").rglob("*") if p.is_file()}
+    for name, path in sorted(found.items()):
+        logical = re.sub(r"\.[0-9a-f]{10}(\.(css|js))$", r"\1", name)
+        source = next((folder / logical for folder in reversed(sources) if (folder / logical).is_file()), None)
+        if source is None:
+            problems.append(f"{name}: no source")
+        elif source.read_bytes() != path.read_bytes():
+            problems.append(f"{name}: differs from {source}")
+        elif logical != name and hashlib.sha256(source.read_bytes()).hexdigest()[:10] not in name:
+            problems.append(f"{name}: fingerprint is not the content's")
+    return problems
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -11,13 +11,9 @@ import pytest
 
 from bantin.problems import BuildFailed
 
-from .helpers import FIXED_NOW, GOLDEN, build_tree, read_tree, tree_differences
+from .helpers import FIXED_NOW, GOLDEN, ROOT, build_tree, check_assets, every_file, read_tree, tree_differences
 
 BASIC = GOLDEN / "basic"
-
-
-def every_file(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -39,6 +35,19 @@ def test_can_build_the_golden_site(name, tmp_path):
     actual, expected = read_tree(tmp_path / "site"), read_tree(GOLDEN / name / "expected")
     differences = tree_differences(actual, expected)
     assert not differences, differences
+    assert check_assets(tmp_path / "site", [ROOT / "assets"]) == []
+
+
+def test_can_copy_a_site_asset_over_a_built_in_one(tmp_path):
+    (tmp_path / "assets/css").mkdir(parents=True)
+    (tmp_path / "assets/css/site.css").write_text("body { color: #111; }\n", encoding="utf-8")
+    (tmp_path / "assets/img").mkdir()
+    (tmp_path / "assets/img/logo-tinh.png").write_bytes(b"\x89PNG not really")
+    build_tree(BASIC / "content", tmp_path / "site", assets=tmp_path / "assets")
+    assert check_assets(tmp_path / "site", [ROOT / "assets", tmp_path / "assets"]) == []
+    css = [p.name for p in (tmp_path / "site/assets/css").glob("site.*.css")]
+    assert len(css) == 1 and f'href="/assets/css/{css[0]}"'.encode() in (tmp_path / "site/index.html").read_bytes()
+    assert (tmp_path / "site/assets/img/logo-tinh.png").is_file()
 
 
 def test_can_honour_source_date_epoch(basic_site, tmp_path, monkeypatch):
@@ -47,9 +56,11 @@ def test_can_honour_source_date_epoch(basic_site, tmp_path, monkeypatch):
     assert read_tree(tmp_path / "site") == read_tree(basic_site)
 
 
-def test_can_rebuild_byte_for_byte(basic_site, tmp_path):
-    build_tree(BASIC / "content", tmp_path / "site")
-    assert every_file(tmp_path / "site") == every_file(basic_site)
+def test_can_rebuild_byte_for_byte(tmp_path):
+    build_tree(BASIC / "content", tmp_path / "one")
+    build_tree(BASIC / "content", tmp_path / "two")
+    one, two = every_file(tmp_path / "one"), every_file(tmp_path / "two")
+    assert one == two, tree_differences(two, one)
 
 
 def test_can_rebuild_over_the_previous_output_with_the_same_bytes(basic_site, tmp_path):
@@ -145,6 +156,19 @@ def test_can_read_bom_crlf_and_nfd_into_the_same_site(variant, basic_site, tmp_p
     actual, expected = read_tree(tmp_path / "site"), read_tree(basic_site)
     differences = tree_differences(actual, expected)
     assert not differences, differences
+    assert check_assets(tmp_path / "site", [ROOT / "assets"]) == []
+
+
+def test_can_copy_a_site_asset_over_a_built_in_one(tmp_path):
+    (tmp_path / "assets/css").mkdir(parents=True)
+    (tmp_path / "assets/css/site.css").write_text("body { color: #111; }\n", encoding="utf-8")
+    (tmp_path / "assets/img").mkdir()
+    (tmp_path / "assets/img/logo-tinh.png").write_bytes(b"\x89PNG not really")
+    build_tree(BASIC / "content", tmp_path / "site", assets=tmp_path / "assets")
+    assert check_assets(tmp_path / "site", [ROOT / "assets", tmp_path / "assets"]) == []
+    css = [p.name for p in (tmp_path / "site/assets/css").glob("site.*.css")]
+    assert len(css) == 1 and f'href="/assets/css/{css[0]}"'.encode() in (tmp_path / "site/index.html").read_bytes()
+    assert (tmp_path / "site/assets/img/logo-tinh.png").is_file()
 
 
 _LOCAL_LINK = re.compile(rb'(?:href|src|action|content)="(/[^"/][^"]*|/)"')
