@@ -45,23 +45,30 @@
 
   /** One ranked list from the searches of every variant (each a Pagefind results array): matches
    * of the query as typed first when it has accents, then pages holding the words as a phrase
-   * (`phraseIds`), then Pagefind's score. */
+   * (`phraseIds`), then score. Scores are divided by the best of their own list first: a rare
+   * spelling ("dang") gets far higher raw scores than a common one ("đảng"), which says nothing
+   * about which one the reader meant. */
   const mergeResults = (lists, exactFirst, phraseIds = new Set()) => {
     const best = new Map();
     lists.forEach((results, variant) => {
+      const tier = exactFirst && variant !== 0 ? 2 : 0;
+      const top = Math.max(...results.map((result) => result.score)) || 1;
       for (const result of results) {
-        const rank = (exactFirst && variant !== 0 ? 2 : 0) + (phraseIds.has(result.id) ? 0 : 1);
+        const rank = tier + (phraseIds.has(result.id) ? 0 : 1);
+        const score = result.score / top;
         const seen = best.get(result.id);
         if (!seen) {
-          best.set(result.id, { rank, score: result.score, shown: result });
+          best.set(result.id, { rank, score, tier, shown: result });
           continue;
         }
-        if (rank < seen.rank || (rank === seen.rank && result.score > seen.score)) {
-          Object.assign(seen, { rank, score: result.score });
+        if (rank < seen.rank || (rank === seen.rank && score > seen.score)) {
+          Object.assign(seen, { rank, score });
         }
-        // Show the excerpt of the variant that matched the most words ("đang bo" marks both words
-        // of "Đảng bộ", "dang bo" only the second).
-        if (result.words.length > seen.shown.words.length) seen.shown = result;
+        // Show the excerpt of the spelling typed when it counts, else of the variant that matched
+        // the most words ("đang bo" marks both words of "Đảng bộ", "dang bo" only the second).
+        if (tier < seen.tier || (tier === seen.tier && result.words.length > seen.shown.words.length)) {
+          Object.assign(seen, { tier, shown: result });
+        }
       }
     });
     return [...best.values()]
@@ -178,6 +185,18 @@
     }
   };
 
+  /** Pagefind results for a (normalised, non-empty) query, best first. */
+  const find = async (query, filters) => {
+    const variants = queryVariants(query);
+    const run = (q) => pagefind.search(q, { filters }).then((found) => (found ? found.results : []));
+    // Pagefind has no proximity ranking; a quoted (phrase) search of each variant stands in for it.
+    const [lists, phrases] = await Promise.all([Promise.all(variants.map(run)),
+      query.includes(" ") ? Promise.all(variants.map((q) => run(`"${q}"`))) : []]);
+    const phraseIds = new Set(phrases.flat().map((result) => result.id));
+    return mergeResults(lists, hasAccents(query), phraseIds);
+  };
+  window.bantinSearch.find = (query, filters = {}) => find(nfc(query).replace(/\s+/g, " ").trim(), filters);
+
   const search = async () => {
     const query = nfc(input.value).replace(/\s+/g, " ").trim();
     const mine = ++generation;
@@ -191,15 +210,9 @@
     }
     if (!pagefind) return;
     setStatus(strings.tLoading);
-    const filters = chosenFilters();
-    const variants = queryVariants(query);
-    const run = (q) => pagefind.search(q, { filters }).then((found) => (found ? found.results : []));
-    // Pagefind has no proximity ranking; a quoted (phrase) search of each variant stands in for it.
-    const [lists, phrases] = await Promise.all([Promise.all(variants.map(run)),
-      query.includes(" ") ? Promise.all(variants.map((q) => run(`"${q}"`))) : []]);
+    const found = await find(query, chosenFilters());
     if (mine !== generation) return; // a newer search started meanwhile
-    const phraseIds = new Set(phrases.flat().map((result) => result.id));
-    ranked = mergeResults(lists, hasAccents(query), phraseIds);
+    ranked = found;
     shown = 0;
     setStatus(ranked.length ? fill(strings.tCount, { count: formatCount(ranked.length), query })
       : fill(strings.tNone, { query }));
