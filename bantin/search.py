@@ -27,11 +27,14 @@ UNITS_FILE = f"{INDEX_DIR}/bantin-units.json"  # unit names for the filter box, 
 STAMP_FILE = "_bantin/search.json"  # fingerprint of what the index was built from
 PAGES_FILE = "_bantin/pages.json"
 # Bump when the way pages are prepared for Pagefind changes, so old indexes are not reused.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PAGEFIND_VERSION = "1.5.2"
 
 _BODY_TAG = re.compile(r"<[a-z]+\b[^>]*\bdata-pagefind-body\b[^>]*>")
 _UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([^"]+)"')
+# Pagefind's ready-made interfaces; search.js uses only pagefind.js (and the worker, wasm, index).
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 _STAGING = re.compile(r"\.(?P<name>.+)\.staging-\d+")
 
 
@@ -49,10 +52,17 @@ def index_site(site_dir: Path, language: str, previous: Path | None = None) -> N
                  for path in paths]
         run_pagefind(pages, site_dir / INDEX_DIR, language)
         normalise_filters(site_dir / INDEX_DIR)
+        drop_unused(site_dir / INDEX_DIR)
         (site_dir / UNITS_FILE).write_bytes(units_json(units))
     stamp = site_dir / STAMP_FILE
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"version": FORMAT_VERSION, "digest": digest}) + "\n", encoding="utf-8")
+
+
+def drop_unused(index_dir: Path) -> None:
+    """Remove the bundled search interfaces nobody loads (~400 KB per site)."""
+    for name in UNUSED:
+        (index_dir / name).unlink(missing_ok=True)
 
 
 def published_site(stage_dir: Path) -> Path | None:
