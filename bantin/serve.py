@@ -234,8 +234,12 @@ class SourceWatcher:
         self._thread.join(timeout=5)
 
     def _loop(self) -> None:
-        while not self._stop.wait(POLL_SECONDS):
+        pause = POLL_SECONDS
+        while not self._stop.wait(pause):
+            started = time.perf_counter()
             current = snapshot(self.folders, self.skip)
+            # On a large site a scan takes a while: keep it under a tenth of one core.
+            pause = max(POLL_SECONDS, 10 * (time.perf_counter() - started))
             changed = changes(self._last, current)
             self._last = current
             if changed:
