@@ -14,7 +14,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 EXTENSIONS = ["footnotes", "tables", "attr_list", "fenced_code", "sane_lists"]
 # Every default inline pattern needs one of these; text without them can skip the ~20 regex passes.
 _INLINE_TRIGGER = re.compile(r"[`\\\[!<&*_\x02\x03~^]|  \n")
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 # A character each default inline pattern needs to see before it can match (by registry name).
@@ -90,6 +90,8 @@ class _Polish(Treeprocessor):
                     parent[index] = self._figure(child)
                 elif child.tag == "table":
                     parent[index] = self._table_wrap(child)
+                elif child.tag == "pre":
+                    _trim_code(child)
         for img in root.iter("img"):
             self._image(img)
         for link in root.iter("a"):
@@ -124,6 +126,12 @@ class _Polish(Treeprocessor):
         if size and not img.get("width"):
             img.set("width", str(size[0]))
             img.set("height", str(size[1]))
+
+
+def _trim_code(pre: etree.Element) -> None:
+    """Drop the blank lines an indented code block ends with (Python-Markdown's prettify step did this)."""
+    if len(pre) and pre[0].tag == "code" and not len(pre[0]) and pre[0].text is not None:
+        pre[0].text = util.AtomicString(pre[0].text.rstrip() + "\n")
 
 
 def _is_figure(p: etree.Element) -> bool:
