@@ -68,6 +68,7 @@ class MediaInfo:
     base_path: str = "/"
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     table_label: str = "Bảng"
+    footnote_back: str = "Jump back to footnote {} in the text"  # title of a note's link back; {} = number
 
     def url(self, ref: str) -> str:
         relative = ref.lstrip("/")
@@ -162,6 +163,7 @@ class MarkdownRenderer:
     def __init__(self, media: MediaInfo):
         self.media = media
         self._md = markdown.Markdown(extensions=[*EXTENSIONS, _BantinExtension(media)],
+                                     extension_configs={"footnotes": {"BACKLINK_TITLE": media.footnote_back}},
                                      output_format="html")
 
     def convert(self, text: str) -> str:

@@ -134,7 +134,7 @@ def _render_site(options: Options, model: SiteModel, counts: Counts, now: dateti
     t = translator(config.language)
     assets = collect([BUILTIN_ASSETS] + ([options.assets] if options.assets else []))
     sizes = image_sizes(model.content.root, model.content.media)
-    markdown = MarkdownRenderer(MediaInfo(config.base_path, sizes, t("table")))
+    markdown = MarkdownRenderer(MediaInfo(config.base_path, sizes, t("table"), t("footnote_back")))
     table = stats.compute(model.units, config.rating_scale)
     stat_pages = stats_views.stats_pages(table, model.units, config.rating_scale, config.language, urls.url)
     extra = [PageSpec(p.path, p.kind, p.template, p.title, (), p.context) for p in stat_pages]
