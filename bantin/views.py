@@ -84,6 +84,11 @@ class Views:
         self.cache_dir, self.counts, self.related, self.unit_stats = cache_dir, counts, related, unit_stats
         self.language = model.config.language
         self.specs = specs
+        # Everything besides the text that shapes a document's HTML: the cache key must change with it
+        # (a replaced photo has other dimensions; another language other labels).
+        media = markdown.media
+        self._md_salt = hashlib.sha1(repr((RENDERER_VERSION, media.base_path, media.table_label, media.footnote_back,
+                                           sorted(media.sizes.items()))).encode()).hexdigest()
         self._cards: dict[str, dict] = {}
         self._periods: dict[int, list[tuple[int, ...]]] = {1: [], 2: [], 3: []}
         self._children_of: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
@@ -106,7 +111,7 @@ class Views:
     # -- shared pieces -------------------------------------------------------------
     def markdown(self, text: str) -> str:
         """HTML of a Markdown text, from the on-disk cache when the same text was rendered before."""
-        key = hashlib.sha1(f"{RENDERER_VERSION}\0{self.urls.base_path}\0{text}".encode()).hexdigest()
+        key = hashlib.sha1(f"{self._md_salt}\0{text}".encode()).hexdigest()
         cached = self.cache_dir / key[:2] / f"{key}.html" if self.cache_dir else None
         if cached is not None and cached.exists():
             return cached.read_text(encoding="utf-8")
