@@ -11,7 +11,7 @@ import pytest
 
 from bantin.problems import BuildFailed
 
-from .helpers import FIXED_NOW, GOLDEN, ROOT, build_tree, check_assets, every_file, read_tree, tree_differences
+from .helpers import FIXED_NOW, GOLDEN, ROOT, build_tree, check_assets, every_file, png, read_tree, tree_differences
 
 BASIC = GOLDEN / "basic"
 
@@ -196,3 +196,19 @@ def test_can_publish_under_a_sub_path(how, tmp_path):
     assert b'href="https://org.github.io/portal/tin-tuc/2024/01/hoi-nghi-so-ket/"' in article
     assert b"https://dangbo-chauthanh.example.vn" not in b"".join(files.values())
     assert b"<loc>https://org.github.io/portal/tin-tuc/2024/01/hoi-nghi-so-ket/</loc>" in files["sitemap.xml"]
+
+
+# -- the Markdown cache ------------------------------------------------------------------------
+
+def test_can_reuse_cached_markdown_only_while_it_is_still_right(tmp_path):
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    shutil.copytree(BASIC / "content", content)
+    build_tree(content, tmp_path / "first", cache_dir=cache)
+    assert any(cache.rglob("*.html"))
+    (content / "media/2024/chi-bo.png").write_bytes(png(20, 10))  # the editor replaces the photo
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("language: vi", "language: en"), encoding="utf-8")
+    build_tree(content, tmp_path / "cached", cache_dir=cache)
+    build_tree(content, tmp_path / "fresh")
+    cached, fresh = read_tree(tmp_path / "cached"), read_tree(tmp_path / "fresh")
+    assert cached == fresh, tree_differences(cached, fresh)
