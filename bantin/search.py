@@ -27,7 +27,7 @@ UNITS_FILE = f"{INDEX_DIR}/bantin-units.json"  # unit names for the filter box, 
 STAMP_FILE = "_bantin/search.json"  # fingerprint of what the index was built from
 PAGES_FILE = "_bantin/pages.json"
 # Bump when the way pages are prepared for Pagefind changes, so old indexes are not reused.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 PAGEFIND_VERSION = "1.5.2"
 
 _BODY_TAG = re.compile(r"<[a-z]+\b[^>]*\bdata-pagefind-body\b[^>]*>")
@@ -35,6 +35,7 @@ _UNIT_FILTER = re.compile(r'data-pagefind-filter="unit:([^"]+)"')
 # Pagefind's ready-made interfaces; search.js uses only pagefind.js (and the worker, wasm, index).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+_VIEWS = re.compile(rb"<span[^>]*\bdata-views=[^>]*>[^<]*</span>")
 _STAGING = re.compile(r"\.(?P<name>.+)\.staging-\d+")
 
 
@@ -114,8 +115,18 @@ def fingerprint(site_dir: Path, paths: list[str], units: list[dict], language: s
     digest.update(json.dumps(units, sort_keys=True).encode())
     for path in paths:
         digest.update(path.encode() + b"\0")
-        digest.update(hashlib.sha256((site_dir / page_file(path)).read_bytes()).digest())
+        digest.update(hashlib.sha256(indexed_part((site_dir / page_file(path)).read_bytes())).digest())
     return digest.hexdigest()
+
+
+def indexed_part(html: bytes) -> bytes:
+    """The bytes of a page that can change its index entry: from the indexed element to the end of
+    <main>, without view counts. The header's date and the side column change every day or with
+    every counter snapshot, and must not force a new index."""
+    start = html.find(b"data-pagefind-body")
+    end = html.find(b"</main>", start)
+    part = html[start:end] if start >= 0 and end >= 0 else html
+    return _VIEWS.sub(b"", part)
 
 
 def reuse_index(previous: Path, site_dir: Path, digest: str) -> bool:

@@ -122,3 +122,12 @@ def test_errors_clearly_when_the_pagefind_binary_is_missing(monkeypatch):
     monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
     with pytest.raises(BuildFailed, match="Pagefind binary is not installed"):
         search.pagefind_binary()
+
+
+def test_header_date_and_view_counts_do_not_count_as_changes():
+    page = ('<header>Thứ Hai, {day}</header><main><article data-pagefind-body><h1>T</h1>'
+            '<span data-views="/a/">{views}</span></article></main><aside>{views}</aside>')
+    one = search.indexed_part(page.format(day="01/01/2026", views="12").encode())
+    two = search.indexed_part(page.format(day="02/01/2026", views="1.345").encode())
+    assert one == two
+    assert search.indexed_part(page.replace("<h1>T", "<h1>U").encode()) != one
