@@ -37,13 +37,15 @@ def make_parser() -> argparse.ArgumentParser:
     _build_args(commands.add_parser("build", help="build the site into site/"))
     check_parser = commands.add_parser("check", help="validate the content without writing anything")
     _content_args(check_parser)
-    check_parser.add_argument("--format", choices=("human", "json", "github"), default="human")
+    check_parser.add_argument("--format", choices=("human", "json", "github"), default="human",
+                              help="human lines (default), JSON for tools, or GitHub Actions annotations")
     serve = commands.add_parser("serve", help="build, serve on localhost and rebuild on changes")
     _build_args(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--counter-port", type=int, default=8787)
-    serve.add_argument("--counter-db", type=Path, default=Path("counter.sqlite3"))
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port of the preview (default: 8000)")
+    serve.add_argument("--counter-port", type=int, default=8787, help="port of the view counter (default: 8787)")
+    serve.add_argument("--counter-db", type=Path, default=Path("counter.sqlite3"),
+                       help="the counter's SQLite file (default: counter.sqlite3)")
     serve.add_argument("--no-counter", action="store_true", help="do not run the view counter")
     _new_args(commands.add_parser("new", help="create a new article or unit file with its fields filled in"))
     from .counter import add_arguments
