@@ -18,7 +18,7 @@ from bantin.serve import changes, resolve_request, snapshot, with_overlay
 
 from .helpers import ROOT, copy_sample, free_port
 
-TIMEOUT = 30.0
+TIMEOUT = 90.0  # an upper bound for a loaded CI machine; a quiet one needs a few seconds
 
 
 def fetch(url: str) -> tuple[int, str, dict]:
@@ -43,9 +43,12 @@ def wait_for(condition, what: str, timeout: float = TIMEOUT):
     pytest.fail(f"timed out waiting for {what}")
 
 
-@pytest.fixture()
-def served(tmp_path):
-    """A copy of the sample portal served by `build.py serve` (with its counter) on free ports."""
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A copy of the sample portal served by `build.py serve` (with its counter) on free ports.
+
+    Shared by this module's tests (a first build costs seconds); each test restores what it edits."""
+    tmp_path = tmp_path_factory.mktemp("serve")
     content = copy_sample(tmp_path)
     port, counter_port = free_port(), free_port()
     log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
@@ -55,7 +58,7 @@ def served(tmp_path):
          "--no-search", "--jobs", "1"], cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: fetch(base + "/")[0] == 200, "the first build to be served", 60)
+        wait_for(lambda: fetch(base + "/")[0] == 200, "the first build to be served", 120)
         yield base, content, counter_port, log
     finally:
         process.terminate()
@@ -94,8 +97,7 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_on_error(served):
     wait_for(lambda: "Tiêu đề mới sau khi sửa" in fetch(url)[1], "the edited title on the article page")
     good_build = status(base)["build"]
 
-    broken = source.replace(old_title, "Tiêu đề hỏng", 1)
-    broken = re.sub(r"^date: .*$", "date: 2024-13-45", broken, count=1, flags=re.M)
+    broken = break_date(source.replace(old_title, "Tiêu đề hỏng", 1))
     article.write_text(broken, encoding="utf-8")
     failed = wait_for(lambda: (s := status(base))["state"] == "failed" and s, "the broken build's status")
     assert failed["build"] > good_build
@@ -119,6 +121,32 @@ def test_serve_answers_folders_missing_pages_and_assets(served):
     assert code == 404 and "dev-overlay.js" in page
     code, script, headers = fetch(base + "/_bantin/dev-overlay.js")
     assert code == 200 and "dev-status.json" in script and headers["Cache-Control"] == "no-store"
+
+
+def break_date(source: str) -> str:
+    return re.sub(r"^date: .*$", "date: 2024-13-45", source, count=1, flags=re.M)
+
+
+@pytest.mark.browser
+def test_overlay_shows_the_error_in_the_open_page_and_goes_away_when_fixed(served, browser):
+    base, content, _, _ = served
+    article = sorted((content / "posts").rglob("*.md"))[-1]
+    source = article.read_text(encoding="utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(base + "/")
+        article.write_text(break_date(source), encoding="utf-8")
+        overlay = page.locator("#bantin-dev-overlay")
+        overlay.wait_for(state="visible", timeout=TIMEOUT * 1000)
+        text = overlay.inner_text()
+        assert f"{article.name}:" in text and "2024-13-45" in text and "YYYY-MM-DD" in text
+        assert page.locator("main, #main").count() > 0  # the last good page is still there beneath
+        article.write_text(source, encoding="utf-8")
+        overlay.wait_for(state="detached", timeout=TIMEOUT * 1000)
+    finally:
+        article.write_text(source, encoding="utf-8")
+        page.close()
+    wait_for(lambda: status(base)["state"] == "ok", "the fixed build")
 
 
 def test_resolve_request_serves_index_files_and_stays_inside_the_site(tmp_path):
