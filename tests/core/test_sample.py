@@ -144,3 +144,24 @@ def test_can_show_markup_in_titles_and_tags_as_text(tmp_path):
     ld = _LD_JSON.search(page).group(1)
     assert "</" not in ld and json.loads(ld)["headline"] == SCRIPT_TITLE
     assert "&lt;script&gt;" in files["feed.xml"]
+
+
+def test_can_list_sub_units_in_vietnamese_alphabetical_order(sample_site, content):
+    from bantin.text import sort_key
+    parent = content.config.root_unit
+    children = [u for u in content.units.values() if u.parent == parent]
+    expected = [u.id for u in sorted(children, key=lambda u: sort_key(u.name))]
+    html = (sample_site / f"don-vi/{parent}/index.html").read_text(encoding="utf-8")
+    positions = [html.find(f'href="/don-vi/{unit_id}/"') for unit_id in expected]
+    assert len(expected) >= 6 and -1 not in positions and positions == sorted(positions)
+    assert expected.index("dinh-my") < expected.index("phu-thuan")  # "Đ" sorts with D, not after Z
+
+
+def test_can_link_archive_periods_and_listing_pages(sample_site):
+    year = (sample_site / "luu-tru/2024/index.html").read_text(encoding="utf-8")
+    assert 'href="/luu-tru/2023/"' in year and 'href="/luu-tru/2025/"' in year
+    month = (sample_site / "luu-tru/2024/05/index.html").read_text(encoding="utf-8")
+    assert 'href="/luu-tru/2024/04/"' in month and 'href="/luu-tru/2024/06/"' in month
+    second = next(sample_site.glob("chuyen-muc/*/trang/2/index.html"))
+    first = second.parent.parent.parent.relative_to(sample_site).as_posix()
+    assert f'href="/{first}/"' in second.read_text(encoding="utf-8")

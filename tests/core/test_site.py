@@ -212,3 +212,17 @@ def test_can_reuse_cached_markdown_only_while_it_is_still_right(tmp_path):
     build_tree(content, tmp_path / "fresh")
     cached, fresh = read_tree(tmp_path / "cached"), read_tree(tmp_path / "fresh")
     assert cached == fresh, tree_differences(cached, fresh)
+
+
+def test_can_render_an_english_portal(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(BASIC / "content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("language: vi", "language: en"), encoding="utf-8")
+    build_tree(content, tmp_path / "site")
+    pages = {n: d.decode() for n, d in every_file(tmp_path / "site").items() if n.endswith(".html")}
+    vietnamese_ui = ["Trang chủ", "Tin khác", "Xem tiếp", "Lưu trữ", "Tìm kiếm", "Chuyên mục", "Thứ Ba", "Đọc nhiều nhất"]
+    assert [(n, w) for n, text in pages.items() for w in vietnamese_ui if w in text] == []
+    assert all('<html lang="en"' in text for text in pages.values())
+    assert "45,239" in pages["don-vi/chau-thanh/index.html"]
+    assert "Tuesday, 9 January 2024 06:25" in pages["tin-tuc/2024/01/hoi-nghi-so-ket/index.html"]
