@@ -12,15 +12,16 @@ Three things run in one process:
 * the view counter (`bantin.counter.start_in_background`) on a local SQLite file, started after
   the first good build because it needs the page manifest.
 
-Every build, the first and each rebuild, runs with the same options, search index included
-unless `--no-search`: a rebuild writes a fresh output folder, so anything it skipped would be
-missing from the served site.
+The first build makes the search index (unless `--no-search`); rebuilds skip Pagefind, which
+would re-index on every article edit, and link the first build's index back into each new output
+folder instead. Search in the preview therefore finds the text as it was when `serve` started.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import logging
 import mimetypes
 import os
@@ -42,6 +43,7 @@ from .pipeline import BUILTIN_ASSETS, Options, build, template_problem
 from .problems import BuildFailed, Problem
 from .progress import progress_for, summary
 from .render import template_folders
+from .search import INDEX_DIR
 
 STATUS_PATH = "/_bantin/dev-status.json"
 OVERLAY_PATH = "/_bantin/dev-overlay.js"
@@ -152,22 +154,42 @@ class Builder:
         self._lock = threading.Lock()
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="bantin-build", daemon=True)
+        shutil.rmtree(self.search_index, ignore_errors=True)  # a previous session's index is stale
 
     def build_once(self, changed: list[str] | None = None, progress=None) -> bool:
         """Build now; print the summary or the problems; True when the site was replaced."""
         self.status.update(state="building", changed=changed or [])
         started = time.perf_counter()
+        first_index = self.options.search and not self.search_index.is_dir()
         try:
-            report = build(self.options, progress)
+            report = build(replace(self.options, search=first_index), progress)
         except Exception as error:  # noqa: BLE001 - any failure must keep the server alive
             self._failed(problems_of(error), time.perf_counter() - started, error)
             return False
+        self._keep_search_index(first_index)
         for warning in report.warnings:
             print(f"warning: {warning}", file=self.stream)
         print(summary(report, self.options.out), file=self.stream, flush=True)
         self.status.update(state="ok", build=self.status.build + 1, seconds=report.seconds, problems=[])
         self.on_success()
         return True
+
+    @property
+    def search_index(self) -> Path:
+        """The first build's search index, kept outside the output folder (which each build replaces)."""
+        return self.options.out.resolve().parent / ".bantin-serve" / INDEX_DIR
+
+    def _keep_search_index(self, just_built: bool) -> None:
+        if not self.options.search:
+            return
+        served = self.options.out / INDEX_DIR
+        if just_built:
+            shutil.rmtree(self.search_index, ignore_errors=True)
+            if served.is_dir():
+                shutil.copytree(served, self.search_index, copy_function=os.link)
+        elif self.search_index.is_dir():
+            # Hard links: instant, and Pagefind never rewrites a file in place.
+            shutil.copytree(self.search_index, served, copy_function=os.link, dirs_exist_ok=True)
 
     def _failed(self, problems: list[Problem], seconds: float, error: BaseException) -> None:
         if not isinstance(error, (BuildFailed,)) and not _is_template_error(error):
