@@ -59,6 +59,11 @@ def _make_loader(first_line: int) -> type:
         result.key_lines = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:  # `[a]: b` or `{a: 1}: b` would crash the build instead of being reported
+                raise yaml.constructor.ConstructorError(None, None, "a key must be a word, not a list or a mapping",
+                                                        key_node.start_mark) from None
             key = nfc(key) if isinstance(key, str) else key
             line = key_node.start_mark.line + first_line
             if key in result:
