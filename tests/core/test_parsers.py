@@ -358,3 +358,11 @@ def test_can_cut_a_long_paragraph_at_a_word():
     text = first_paragraph("từ " * 200, limit=20)
     assert text.endswith("…") and len(text) <= 21 and not text[:-1].endswith(" ")
     assert first_paragraph("") == "" and first_paragraph("# Chỉ có tiêu đề\n") == ""
+
+
+@pytest.mark.parametrize("text, line", [("---\ntitle: A\n[Chi bộ]: x\n---\n", 3), ("---\n{a: 1}: b\n---\n", 2)])
+def test_errors_on_a_list_or_mapping_as_a_key(text, line):
+    with pytest.raises(SourceError) as err:
+        split_front_matter(text, "a.md")
+    assert err.value.problem.line == line
+    assert err.value.problem.message == "malformed YAML: a key must be a word, not a list or a mapping"
