@@ -88,12 +88,14 @@ def parse_date(text: str, tz: tzinfo) -> datetime | None:
         return None
     if offset is None:
         return moment.replace(tzinfo=tz)
-    if offset == "Z":
-        return moment.replace(tzinfo=timezone.utc).astimezone(tz)
     sign = 1 if offset[0] == "+" else -1
-    digits = offset[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    return moment.replace(tzinfo=timezone(sign * delta)).astimezone(tz)
+    hours, minutes = (0, 0) if offset == "Z" else (int(offset[1:3]), int(offset[-2:]))
+    if minutes >= 60:
+        return None
+    try:  # "+24:00", or an offset that moves the date past year 1 or 9999, is not a date
+        return moment.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes))).astimezone(tz)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _slug(f: Fields, stem: str) -> str:
