@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bantin import i18n
 from bantin.articles import parse_article, parse_date, parse_page
@@ -273,7 +274,8 @@ def test_can_parse_dates_in_the_site_zone():
 
 
 @pytest.mark.parametrize("text", ["", "hôm nay", "09/01/2024", "2024-13-01", "2024-02-30", "2024-01-09 25:00",
-                                  "2024-01-09 06:25 GMT", "2024/01/09"])
+                                  "2024-01-09 06:25 GMT", "2024/01/09", "2024-01-09 06:25+24:00",
+                                  "2024-01-09 06:25+07:99", "9999-12-31T23:59Z", "0001-01-01T00:00+14:00"])
 def test_errors_on_unparseable_dates(text):
     assert parse_date(text, HCM) is None
 
@@ -366,3 +368,26 @@ def test_errors_on_a_list_or_mapping_as_a_key(text, line):
         split_front_matter(text, "a.md")
     assert err.value.problem.line == line
     assert err.value.problem.message == "malformed YAML: a key must be a word, not a list or a mapping"
+
+
+_PIECES = st.sampled_from(list("-:ab \n\t#[]{}'\"|>*&!%@`,.?0123\\") + [
+    "---\n", "...\n", "title: ", "date: ", "tags: ", "draft: ", "slug: ", "\n  - ", "year: ", "stats:\n",
+    "members: ", "ratings:\n", "name: ", "categories:\n", "links:\n", "base_url: ", "per_page: ", "2024-01-09",
+    "+24:00", "Z", "null", "true", "~", "-5", "1.5", "Đảng"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_can_report_any_text_as_problems_without_crashing(text):
+    try:
+        doc = split_front_matter("---\n" + text, "a.md")
+    except SourceError:
+        doc = None
+    if doc is not None:
+        article(("---\n" + text))
+    try:
+        data, _ = parse_yaml(text, "x.yaml")
+    except SourceError:
+        return
+    parse_unit("u", data, "u.yaml", DEFAULT_RATING_SCALE)
+    parse_site(data, "site.yaml")
