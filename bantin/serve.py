@@ -402,7 +402,9 @@ def local_host(host: str) -> str:
 def serve_options(args: argparse.Namespace, options: Options) -> Options:
     """The build options for local serving: local base URL, and the local counter unless disabled."""
     host = local_host(args.host)
-    counter = None if args.no_counter else f"http://{host}:{args.counter_port}"
+    # "" rather than None: a preview must not count views on the production counter of site.yaml
+    # (pipeline.py still falls back to it for "" today; see the report to the lead).
+    counter = "" if args.no_counter else f"http://{host}:{args.counter_port}"
     return replace(options, base_url=f"http://{host}:{args.port}/", counter_endpoint=counter)
 
 
