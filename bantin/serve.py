@@ -403,7 +403,7 @@ def serve_options(args: argparse.Namespace, options: Options) -> Options:
     """The build options for local serving: local base URL, and the local counter unless disabled."""
     host = local_host(args.host)
     # "" rather than None: a preview must not count views on the production counter of site.yaml
-    # (pipeline.py still falls back to it for "" today; see the report to the lead).
+    # (pipeline.py still treats "" like None and falls back to site.yaml; it should not).
     counter = "" if args.no_counter else f"http://{host}:{args.counter_port}"
     return replace(options, base_url=f"http://{host}:{args.port}/", counter_endpoint=counter)
 
