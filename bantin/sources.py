@@ -111,10 +111,13 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Pr
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        hint = "check indentation and quote values that contain ':' or '#'"
+        if err.context_mark and (err.context or "").startswith("while parsing a flow"):
+            # An unclosed `[` or `{` is noticed lines later (or past the end): point at the bracket.
+            mark, hint = err.context_mark, "a `[` or `{` opened on this line is not closed"
         line = (mark.line + first_line) if mark else first_line
         what = err.problem or "invalid YAML"
-        raise SourceError(Problem(shown, line, "", f"malformed YAML: {what}",
-                                  "check indentation and quote values that contain ':' or '#'"))
+        raise SourceError(Problem(shown, line, "", f"malformed YAML: {what}", hint))
     except yaml.YAMLError as err:
         raise SourceError(Problem(shown, first_line, "", f"malformed YAML: {err}"))
     finally:
