@@ -48,3 +48,29 @@ def test_can_build_a_generated_corpus_with_every_article_url(corpus, tmp_path):
     units = sorted(p.stem for p in (corpus / "units").rglob("*.yaml"))
     assert len(units) == 30
     assert [u for u in units if not (tmp_path / "site/don-vi" / u / "index.html").is_file()] == []
+
+
+@pytest.mark.slow
+def test_can_render_the_same_bytes_in_one_process_or_two(corpus, tmp_path):
+    from .helpers import every_file
+    build_tree(corpus, tmp_path / "one", now=LATER, jobs=1)
+    build_tree(corpus, tmp_path / "two", now=LATER, jobs=2)
+    one, two = every_file(tmp_path / "one"), every_file(tmp_path / "two")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+@pytest.mark.slow
+def test_errors_in_worker_processes_leaving_the_previous_site(corpus, tmp_path):
+    from bantin.problems import BuildFailed
+    out = tmp_path / "site"
+    (out / "tin-tuc").mkdir(parents=True)
+    (out / "index.html").write_text("bản trước\n", encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text("{{ article.no_such_field.deeper }}", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build_tree(corpus, out, now=LATER, jobs=2, templates=templates)
+    assert any("article.html" in str(p) and "template error" in p.message for p in failed.value.problems)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["index.html", "tin-tuc"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "templates"]
