@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +22,9 @@ class Page:
     refs: list[tuple[str, str]] = field(default_factory=list)   # (tag, url as written)
     ids: set[str] = field(default_factory=set)
     styles: list[str] = field(default_factory=list)             # inline <style> and style=""
+    tags: Counter = field(default_factory=Counter)              # how many of each element
+    lang: str | None = None
+    first_link: str | None = None                               # href of the first <a> in <body>
 
 
 class _Collector(HTMLParser):
@@ -31,6 +35,11 @@ class _Collector(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        self.page.tags[tag] += 1
+        if tag == "html":
+            self.page.lang = a.get("lang")
+        if tag == "a" and self.page.first_link is None:
+            self.page.first_link = a.get("href")
         for key in ("id", "name") if tag == "a" else ("id",):
             if a.get(key):
                 self.page.ids.add(a[key])

@@ -60,6 +60,9 @@ def test_every_feed_carries_the_required_atom_elements(feeds, origin, published)
         self_links = [l.get("href") for l in feed.findall(ATOM + "link") if l.get("rel") == "self"]
         if self_links != [origin + name.lstrip("/")]:
             problems.append(f"{name}: rel=self {self_links}")
+        home = alternate(feed)
+        if not home or published_path(home, origin) not in pages:
+            problems.append(f"{name}: rel=alternate {home!r} is not a published page")
         if feed.find(ATOM + "author") is None and any(e.find(ATOM + "author") is None
                                                       for e in feed.findall(ATOM + "entry")):
             problems.append(f"{name}: an entry has no author and the feed has none either")
