@@ -165,3 +165,22 @@ def test_can_link_archive_periods_and_listing_pages(sample_site):
     second = next(sample_site.glob("chuyen-muc/*/trang/2/index.html"))
     first = second.parent.parent.parent.relative_to(sample_site).as_posix()
     assert f'href="/{first}/"' in second.read_text(encoding="utf-8")
+
+
+def test_can_show_markup_in_site_unit_category_and_page_names_as_text(tmp_path):
+    files = minimal_files()
+    files["site.yaml"] = (files["site.yaml"].replace("title: Cổng thông tin Đảng bộ thử nghiệm", "title: '<script>a()</script>'")
+                          .replace("Tin hoạt động", "'<script>b()</script>'")
+                          + "links:\n  - {title: '<script>c()</script>', url: 'https://x.vn'}\n")
+    files["units/phu-thuan.yaml"] = (files["units/phu-thuan.yaml"].replace("name: Đảng bộ xã Phú Thuận", "name: '<script>d()</script>'")
+                                     + "secretary: '<script>e()</script>'\n")
+    files["pages/gioi-thieu.md"] = "---\ntitle: '<script>f()</script>'\nmenu: 1\n---\nGiới thiệu.\n"
+    build_tree(write_tree(tmp_path / "content", files), tmp_path / "site")
+    found = []
+    for name, data in every_file(tmp_path / "site").items():
+        if name.endswith((".html", ".xml")):
+            text = _LD_JSON.sub("", data.decode())
+            found += [(name, m) for m in re.findall(r"<script>\w\(\)", text)]
+    assert found == []
+    unit = (tmp_path / "site/don-vi/phu-thuan/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;d()&lt;/script&gt;" in unit and "&lt;script&gt;e()&lt;/script&gt;" in unit
