@@ -105,3 +105,18 @@ def test_errors_on_build_with_exit_1_leaving_site_as_it_was(tmp_path):
     assert result.returncode == 1
     assert "build failed: 3 problem(s)" in result.stderr
     assert snapshot(tree / "site") == before
+
+
+def test_can_report_problems_as_json_and_github_annotations(tmp_path, capsys):
+    import json
+    from bantin.cli import main
+    tree = case_tree("unknown-key", tmp_path)
+    assert main(["check", "--content", str(tree / "content"), "--format", "json"]) == 1
+    [problem] = json.loads(capsys.readouterr().out)
+    assert {k: problem[k] for k in ("line", "field", "message", "hint", "severity")} == {
+        "line": 4, "field": "catgory", "message": "unknown field", "hint": "did you mean `category`?",
+        "severity": "error"}
+    assert problem["path"].endswith("content/posts/bai-ba.md")
+    assert main(["check", "--content", str(tree / "content"), "--format", "github"]) == 1
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("::error file=") and ",line=4" in line and "did you mean `category`?" in line
