@@ -226,3 +226,12 @@ def test_can_render_an_english_portal(tmp_path):
     assert all('<html lang="en"' in text for text in pages.values())
     assert "45,239" in pages["don-vi/chau-thanh/index.html"]
     assert "Tuesday, 9 January 2024 06:25" in pages["tin-tuc/2024/01/hoi-nghi-so-ket/index.html"]
+
+
+def test_can_build_a_tree_with_only_site_yaml(tmp_path):
+    from .helpers import write_tree
+    content = write_tree(tmp_path / "content", {"site.yaml": "title: Cổng mới\nbase_url: https://x.vn/\n"})
+    build_tree(content, tmp_path / "site")
+    for name in ("index.html", "404.html", "don-vi/index.html", "luu-tru/index.html", "tim-kiem/index.html",
+                 "feed.xml", "sitemap.xml", "robots.txt", "du-lieu/don-vi.json", "du-lieu/don-vi.csv"):
+        assert (tmp_path / "site" / name).is_file(), name
