@@ -66,7 +66,7 @@ def test_can_render_the_same_bytes_in_one_process_or_two(corpus, corpus_site, tm
 
 
 @pytest.mark.slow
-def test_errors_in_worker_processes_leaving_the_previous_site(corpus, tmp_path):
+def test_errors_on_a_template_error_in_worker_processes_leaving_the_previous_site(corpus, tmp_path):
     from bantin.problems import BuildFailed
     out = tmp_path / "site"
     (out / "tin-tuc").mkdir(parents=True)
