@@ -1,6 +1,6 @@
 """Search at 5,000 articles: index build time, index size, bytes fetched and time to first results.
 
-    python benchmarks/bench_search.py [--articles 5000] [--jobs 2] [--runs 3] [--append]
+    python benchmarks/bench_search.py [--articles 5000] [--jobs 2] [--runs 3] [--site DIR] [--append]
 
 Builds benchmarks/corpus-<n>/ (made by gen_corpus.py through bench_build.corpus) once with
 `build.py build --jobs N`, then times the index step on that site: each phase of a fresh index
@@ -106,7 +106,8 @@ def browse(site: Path) -> list[dict]:
                 rows.append({"query": query, "ms": first_ms, "status": count,
                              "all": sum(n for _, n in sizes), "requests": len(sizes),
                              "pagefind": sum(n for u, n in sizes if "/pagefind/" in u),
-                             "pagefind_requests": sum(1 for u, _ in sizes if "/pagefind/" in u)})
+                             "pagefind_requests": sum(1 for u, _ in sizes if "/pagefind/" in u),
+                             **plain_pagefind(browser, url, query)})
                 context.close()
             browser.close()
     finally:
@@ -114,7 +115,23 @@ def browse(site: Path) -> list[dict]:
     return rows
 
 
-def report(articles: int, jobs: int, build_s: float, phases: list[dict], reuse: list[float],
+def plain_pagefind(browser, url: str, query: str) -> dict:
+    """The same query through Pagefind alone (no d/đ variants, no phrases), for comparison:
+    ms for init + search + the first ten results' data, and Pagefind bytes, in a fresh context."""
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: list[int] = []
+    page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"] if "/pagefind/" in r.url else 0))
+    page.goto(f"{url}/404.html")  # a page without search.js, so only this script loads Pagefind
+    ms = page.evaluate("""async (q) => { const t = performance.now();
+        const pf = await import('/pagefind/pagefind.js'); await pf.init();
+        const found = await pf.search(q); await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
+        return performance.now() - t; }""", query)
+    context.close()
+    return {"plain_ms": ms, "plain_bytes": sum(sizes)}
+
+
+def report(articles: int, jobs: int, build_s: float | None, phases: list[dict], reuse: list[float],
            size: tuple[int, int], site_size: tuple[int, int], rows: list[dict]) -> str:
     median = lambda key: statistics.median(p[key] for p in phases)  # noqa: E731
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -126,7 +143,8 @@ def report(articles: int, jobs: int, build_s: float, phases: list[dict], reuse: 
         f"{cpu}, Python {platform.python_version()}, Pagefind {search.PAGEFIND_VERSION}; load average {load:.1f}. "
         f"`python benchmarks/bench_search.py --articles {articles} --jobs {jobs}`:",
         "",
-        f"- full build with the index (`--jobs {jobs}`, `--no-cache`): {build_s:.1f} s",
+        f"- full build with the index (`--jobs {jobs}`, `--no-cache`): "
+        + (f"{build_s:.1f} s" if build_s is not None else "not measured (`--site`)"),
         f"- fresh index, median of {len(phases)}: **{median('total'):.2f} s** = fingerprint {median('fingerprint'):.2f} s"
         f" + prepare pages {median('prepare'):.2f} s + Pagefind {median('pagefind'):.2f} s"
         f" + normalise {median('normalise'):.2f} s",
@@ -135,12 +153,14 @@ def report(articles: int, jobs: int, build_s: float, phases: list[dict], reuse: 
         f"- index size: {size[0] / 1e6:.1f} MB in {size[1]:,} files (site: {site_size[0] / 1e6:.0f} MB, {site_size[1]:,} files)",
         "",
         "| query (fresh browser context) | results | first result on screen, ms from navigation | "
-        "bytes fetched, all (requests) | of which Pagefind (requests) |",
-        "|---|---|---:|---:|---:|",
+        "bytes fetched, all (requests) | of which Pagefind (requests) | Pagefind alone: ms, bytes |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(f"| `{row['query']}` | {row['status']} | {row['ms']:,.0f} | {row['all']:,} ({row['requests']}) | "
-                     f"{row['pagefind']:,} ({row['pagefind_requests']}) |")
+                     f"{row['pagefind']:,} ({row['pagefind_requests']}) | {row['plain_ms']:,.0f}, {row['plain_bytes']:,} |")
+    lines += ["", "\"Pagefind alone\": `pagefind.search(query)` as typed and the first ten results' data, without "
+              "search.js's d/đ variants and phrase searches."]
     return "\n".join(lines) + "\n"
 
 
@@ -151,14 +171,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3, help="fresh index runs (median reported)")
+    parser.add_argument("--site", type=Path, default=None,
+                        help="measure an already built site of the corpus instead of building one (no build time)")
     parser.add_argument("--append", action="store_true", help='append the figures to benchmarks/README.md "## Search"')
     args = parser.parse_args()
     from bench_build import corpus
     content = corpus(args.articles, args.units, args.seed)
     with tempfile.TemporaryDirectory(prefix="bench-search-", dir=HERE) as scratch:
         scratch_dir = Path(scratch)
-        site = scratch_dir / "site"
-        build_s = build_site(content, site, args.jobs)
+        site = args.site or scratch_dir / "site"
+        build_s = build_site(content, site, args.jobs) if args.site is None else None
         phases = [time_phases(site, scratch_dir) for _ in range(args.runs)]
         reuse = [time_reuse(site, scratch_dir) for _ in range(args.runs)]
         text = report(args.articles, args.jobs, build_s, phases, reuse, folder_bytes(site / search.INDEX_DIR),

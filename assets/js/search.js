@@ -176,9 +176,12 @@
     history.replaceState(null, "", search ? `?${search}` : location.pathname);
   };
 
-  const readUrl = () => {
+  const readQuery = () => {
+    input.value = nfc(new URLSearchParams(location.search).get("q") || "");
+  };
+
+  const readFilters = () => {
     const params = new URLSearchParams(location.search);
-    input.value = nfc(params.get("q") || "");
     for (const select of selects) {
       const value = params.get(PARAMS[select.dataset.filter]);
       if (value && [...select.options].some((o) => o.value === value)) select.value = value;
@@ -256,14 +259,14 @@
   };
 
   const start = async () => {
-    readUrl();
+    readQuery();
     try {
       pagefind = await load();
     } catch (err) {
       showUnavailable();
       return;
     }
-    readUrl(); // again: unit and year options exist only now
+    readFilters(); // only now: the unit and year options come from the index
     await search();
   };
 
