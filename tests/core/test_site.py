@@ -235,3 +235,20 @@ def test_can_build_a_tree_with_only_site_yaml(tmp_path):
     for name in ("index.html", "404.html", "don-vi/index.html", "luu-tru/index.html", "tim-kiem/index.html",
                  "feed.xml", "sitemap.xml", "robots.txt", "du-lieu/don-vi.json", "du-lieu/don-vi.csv"):
         assert (tmp_path / "site" / name).is_file(), name
+
+
+def test_can_rebuild_after_an_edit_like_a_fresh_build(tmp_path):
+    content, out, cache = tmp_path / "content", tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(BASIC / "content", content)
+    build_tree(content, out, cache_dir=cache)
+    post = content / "posts/2024/an-hoa-ket-nap.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("kết nạp 7 đảng viên", "kết nạp 8 đảng viên")
+                    .replace("tags: [Chi bộ bốn tốt]", "tags: [Phát triển đảng viên]"), encoding="utf-8")
+    (content / "posts/2024/ban-nhap.md").unlink()
+    report = build_tree(content, out, cache_dir=cache)
+    assert report.unchanged > 0
+    build_tree(content, tmp_path / "fresh")
+    assert every_file(out).keys() - {"_bantin/build.json"} == every_file(tmp_path / "fresh").keys() - {"_bantin/build.json"}
+    rebuilt, fresh = read_tree(out), read_tree(tmp_path / "fresh")
+    assert rebuilt == fresh, tree_differences(rebuilt, fresh)
+    assert not (out / "the/chi-bo-bon-tot/index.html").read_text(encoding="utf-8").count("8 đảng viên")
