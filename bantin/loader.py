@@ -14,7 +14,7 @@ from .articles import Article, Page, parse_article, parse_page
 from .config import DEFAULT_RATING_SCALE, DEFAULT_TIMEZONE, SiteConfig, parse_site
 from .problems import Problem, did_you_mean, display_path
 from .sources import SourceError, parse_yaml, read_text, split_front_matter
-from .text import is_slug, slugify
+from .text import is_slug, nfc, slugify
 from .units import Unit, parse_unit
 
 # First path segments that the generator owns; a standalone page may not take them.
@@ -92,7 +92,8 @@ def load(root: Path) -> tuple[Content | None, list[Problem]]:
     media = tuple(p.relative_to(root).as_posix() for p in _files(root / "media", "**/*"))
     # A unit whose file is invalid is reported there, not again as "unknown" by every reference to it.
     cascade = {f"unknown unit `{unit_id}`" for unit_id in reader.broken_units}
-    reader.problems.extend(p for p in cross_check(config, units, articles, pages, set(media), root)
+    # Markdown is read as NFC; a file name saved as NFD (macOS) is the same name.
+    reader.problems.extend(p for p in cross_check(config, units, articles, pages, {nfc(m) for m in media}, root)
                            if p.message not in cascade)
     errors = [p for p in reader.problems if p.severity == "error"]
     if errors or config is None:

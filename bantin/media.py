@@ -5,6 +5,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from .text import nfc
+
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
@@ -56,5 +58,5 @@ def image_sizes(root: Path, media: tuple[str, ...]) -> dict[str, tuple[int, int]
             with open(root / name, "rb") as handle:
                 size = image_size(handle.read(65536))
             if size:
-                sizes[name] = size
+                sizes[nfc(name)] = size  # looked up by the NFC references in Markdown
     return sizes

@@ -23,6 +23,7 @@ from .i18n import format_long_date, translator
 from .loader import Content, load
 from .markup import MarkdownRenderer, MediaInfo
 from .media import image_sizes
+from .text import nfc
 from .model import SiteModel, build_model, related_finder
 from .parallel import render_all
 from .problems import BuildFailed, Problem, display_path
@@ -147,7 +148,7 @@ def _render_site(options: Options, model: SiteModel, counts: Counts, now: dateti
     for asset in assets.values():
         stage.copy(asset.source, asset.output)
     for name in model.content.media:
-        stage.copy(model.content.root / name, name)
+        stage.copy(model.content.root / name, nfc(name))  # published under the NFC name pages link to
     for name, data in opendata.open_data_files(table, model.units, config.rating_scale).items():
         stage.write(name, data)
     stage.write("_bantin/pages.json", page_manifest(config.base_url, specs))
