@@ -252,3 +252,15 @@ def test_can_rebuild_after_an_edit_like_a_fresh_build(tmp_path):
     rebuilt, fresh = read_tree(out), read_tree(tmp_path / "fresh")
     assert rebuilt == fresh, tree_differences(rebuilt, fresh)
     assert not (out / "the/chi-bo-bon-tot/index.html").read_text(encoding="utf-8").count("8 đảng viên")
+
+
+def test_can_use_a_media_file_whose_name_was_saved_as_nfd(tmp_path):
+    from .helpers import minimal_files, write_tree
+    nfd_name = unicodedata.normalize("NFD", "media/ảnh-hội-nghị.png")
+    post = "---\ntitle: Ba\ndate: 2024-03-01\nimage: media/ảnh-hội-nghị.png\n---\n![Hội nghị](media/ảnh-hội-nghị.png)\n"
+    content = write_tree(tmp_path / "content", minimal_files(**{"posts/bai-ba.md": post, nfd_name: png(4, 3)}))
+    build_tree(content, tmp_path / "site")
+    [published] = (tmp_path / "site/media").iterdir()
+    assert published.name == "ảnh-hội-nghị.png"  # NFC, the name the pages link to
+    html = (tmp_path / "site/tin-tuc/2024/03/bai-ba/index.html").read_text(encoding="utf-8")
+    assert html.count('src="/media/ảnh-hội-nghị.png"') == 2 and 'width="4" height="3"' in html
