@@ -26,7 +26,7 @@ def _build_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     parser.add_argument("--base-url", help="publish under this address instead of site.yaml's base_url")
     parser.add_argument("--counts", type=Path, help="counter snapshot (JSON from GET /api/export) to bake in")
-    parser.add_argument("--no-cache", action="store_true", help="do not reuse rendered Markdown from .bantin-cache/")
+    parser.add_argument("--no-cache", action="store_true", help="render everything anew, ignoring .bantin-cache/ (Markdown and unchanged pages)")
     parser.add_argument("--no-search", action="store_true", help="skip the full-text search index (faster previews)")
 
 
@@ -72,7 +72,7 @@ def options_from(args: argparse.Namespace, **overrides) -> Options:
     beside = args.content.resolve().parent
     templates = args.templates or (beside / "templates")
     assets = args.assets or (beside / "assets")
-    cache = None if args.no_cache else args.out.resolve().parent / ".bantin-cache" / "md"
+    cache = None if args.no_cache else args.out.resolve().parent / ".bantin-cache"
     values = dict(content=args.content, out=args.out, templates=templates if templates.is_dir() else None,
                   assets=assets if assets.is_dir() else None, drafts=args.drafts, jobs=args.jobs,
                   base_url=args.base_url, counts=args.counts, strict=args.strict, cache_dir=cache,

@@ -4,40 +4,55 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import jinja2
 
 from . import urls as U
+from .pagekeys import PageKeys
 from .problems import BuildFailed
 from .views import PageSpec, Views
 from .writer import Stage
 
 _CHUNKS_PER_JOB = 16
-# Set in each forked worker by _init; the parent's objects are inherited, never pickled.
-_worker: tuple[jinja2.Environment, Views, list[PageSpec], Stage] | None = None
 
 
-def render_page(env: jinja2.Environment, views: Views, spec: PageSpec) -> bytes:
-    """The bytes of one page."""
-    html = env.get_template(spec.template).render(views.context(spec))
-    return html.encode("utf-8")
+@dataclass
+class _Job:
+    """What a worker needs; forked workers inherit it, nothing is pickled."""
+
+    env: jinja2.Environment
+    views: Views
+    specs: list[PageSpec]
+    stage: Stage
+    keys: PageKeys
 
 
-def _render_range(indices: list[int]) -> tuple[dict[str, str], int, int]:
-    env, views, specs, stage = _worker
+# Set in each forked worker by _init (a worker process has exactly one job).
+_worker: _Job | None = None
+
+
+def _render_range(indices: list[int]) -> tuple[dict[str, str], dict[str, tuple[str, str]], int, int]:
+    job = _worker
+    stage, keys = job.stage, job.keys
     before_written, before_unchanged = stage.written, stage.unchanged
-    stage.digests = {}
+    stage.digests, keys.current = {}, {}
     for index in indices:
-        spec = specs[index]
-        stage.write(U.output_file(spec.path), render_page(env, views, spec))
-    return stage.digests, stage.written - before_written, stage.unchanged - before_unchanged
+        spec = job.specs[index]
+        relative = U.output_file(spec.path)
+        context = job.views.context(spec)
+        key = keys.key(context)
+        if not stage.reuse(relative, keys.digest_for(relative, key)):
+            html = job.env.get_template(spec.template).render(context)
+            stage.write(relative, html.encode("utf-8"))
+        keys.record(relative, key, stage.digests[relative])
+    return stage.digests, keys.current, stage.written - before_written, stage.unchanged - before_unchanged
 
 
-def _init(env, views, specs, stage) -> None:
+def _init(job: _Job) -> None:
     global _worker
-    _worker = (env, views, specs, stage)
+    _worker = job
 
 
 def _safe_range(indices: list[int]):
@@ -48,28 +63,29 @@ def _safe_range(indices: list[int]):
         return template_problem(err)
 
 
-def render_all(env: jinja2.Environment, views: Views, specs: list[PageSpec], stage: Stage, jobs: int,
-               progress: Callable[[int, int], None] | None = None) -> None:
-    """Render every spec into the stage, in `jobs` processes (0 = one per core)."""
+def render_all(env: jinja2.Environment, views: Views, specs: list[PageSpec], stage: Stage, keys: PageKeys,
+               jobs: int, progress: Callable[[int, int], None] | None = None) -> None:
+    """Render every spec into the stage, in `jobs` processes (0 = one per core), reusing unchanged pages."""
     jobs = jobs or os.cpu_count() or 1
     order = sorted(range(len(specs)), key=lambda i: specs[i].kind != "article")
     size = max(1, len(order) // (jobs * _CHUNKS_PER_JOB))
     chunks = [order[i:i + size] for i in range(0, len(order), size)]
-    # Workers count into their own copy; the parent's stage only receives the merged results.
-    worker_stage = replace(stage, digests={}, written=0, unchanged=0)
+    # Workers count into their own copies; the parent's only receive the merged results.
+    job = _Job(env, views, specs, replace(stage, digests={}, written=0, unchanged=0), replace(keys, current={}))
     if jobs == 1 or len(specs) < 200:
-        _init(env, views, specs, worker_stage)
-        _collect(map(_safe_range, chunks), chunks, stage, len(specs), progress)
+        _init(job)
+        _collect(map(_safe_range, chunks), chunks, stage, keys, len(specs), progress)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_init, initargs=(env, views, specs, worker_stage)) as pool:
-        _collect(pool.imap_unordered(_safe_range, chunks), chunks, stage, len(specs), progress)
+    with context.Pool(jobs, initializer=_init, initargs=(job,)) as pool:
+        _collect(pool.imap_unordered(_safe_range, chunks), chunks, stage, keys, len(specs), progress)
 
 
-def _collect(results, chunks, stage: Stage, total: int, progress) -> None:
+def _collect(results, chunks, stage: Stage, keys: PageKeys, total: int, progress) -> None:
     done, failures = 0, []
     sizes = iter(len(c) for c in chunks)
     digests: dict[str, str] = {}
+    current: dict[str, tuple[str, str]] = {}
     written = unchanged = 0
     for result in results:
         done += next(sizes)
@@ -77,12 +93,14 @@ def _collect(results, chunks, stage: Stage, total: int, progress) -> None:
             failures.append(result)
             continue
         digests.update(result[0])
-        written += result[1]
-        unchanged += result[2]
+        current.update(result[1])
+        written += result[2]
+        unchanged += result[3]
         if progress:
             progress(done, total)
     if failures:
         raise BuildFailed(sorted(set(failures), key=str))
     stage.digests.update(digests)
+    keys.current.update(current)
     stage.written += written
     stage.unchanged += unchanged

@@ -25,6 +25,7 @@ from .markup import MarkdownRenderer, MediaInfo
 from .media import image_sizes
 from .text import nfc
 from .model import SiteModel, build_model, related_finder
+from .pagekeys import PageKeys, fingerprint, open_keys
 from .parallel import render_all
 from .problems import BuildFailed, Problem, display_path
 from .render import make_environment, template_folders
@@ -102,11 +103,12 @@ def build(options: Options, progress: Progress | None = None) -> Report:
     counts = read_counts(options, config)
     stage = open_stage(options.out)
     try:
-        report = _render_site(options, model, counts, now, stage, progress)
+        report, keys = _render_site(options, model, counts, now, stage, progress)
         commit(stage)
     except BaseException:
         abandon(stage)
         raise
+    keys.save()
     report.warnings = [p for p in problems if p.severity != "error"]
     report.seconds = time.perf_counter() - started
     return report
@@ -127,7 +129,7 @@ def read_counts(options: Options, config) -> Counts:
 
 
 def _render_site(options: Options, model: SiteModel, counts: Counts, now: datetime, stage: Stage,
-                 progress: Progress | None) -> Report:
+                 progress: Progress | None) -> tuple[Report, PageKeys]:
     from . import opendata, stats_views  # rendering-only modules; `check` does not need them
 
     config = model.config
@@ -140,11 +142,14 @@ def _render_site(options: Options, model: SiteModel, counts: Counts, now: dateti
     stat_pages = stats_views.stats_pages(table, model.units, config.rating_scale, config.language, urls.url)
     extra = [PageSpec(p.path, p.kind, p.template, p.title, (), p.context) for p in stat_pages]
     specs = plan(model, extra)
-    views = Views(model, urls, t, markdown, options.cache_dir, counts, related_finder(model),
+    views = Views(model, urls, t, markdown, options.cache_dir / "md" if options.cache_dir else None, counts, related_finder(model),
                   lambda unit_id: stats_views.unit_stats_view(table, model.units, unit_id, config.rating_scale,
                                                               config.language, urls.url), specs)
     env = _environment(options, model, urls, t, assets, counts, views, now)
-    render_all(env, views, specs, stage, options.jobs, progress)
+    shared = {name: env.globals[name] for name in ("site", "menu", "side_html")}
+    shared["assets"] = {name: a.output for name, a in assets.items()}
+    keys = open_keys(options.cache_dir, options.out, fingerprint(template_folders(options.templates), shared))
+    render_all(env, views, specs, stage, keys, options.jobs, progress)
     for asset in assets.values():
         stage.copy(asset.source, asset.output)
     for name in model.content.media:
@@ -155,7 +160,7 @@ def _render_site(options: Options, model: SiteModel, counts: Counts, now: dateti
     if options.search:
         from .search import index_site
         index_site(stage.path, config.language)
-    return Report(pages=len(specs), written=stage.written, unchanged=stage.unchanged)
+    return Report(pages=len(specs), written=stage.written, unchanged=stage.unchanged), keys
 
 
 def _environment(options: Options, model: SiteModel, urls: U.Urls, t, assets: dict[str, Asset],

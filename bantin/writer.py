@@ -39,6 +39,23 @@ class Stage:
         target.write_bytes(data)
         self.written += 1
 
+    def reuse(self, relative: str, digest: str | None) -> bool:
+        """Link the previous build's file when it still holds the bytes that hashed to `digest`."""
+        if digest is None or self.previous.get(relative) != digest:
+            return False
+        old = self.out / relative
+        try:
+            same = hashlib.sha1(old.read_bytes()).hexdigest() == digest
+        except OSError:
+            return False
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not same or not _link(old, target):
+            return False
+        self.digests[relative] = digest
+        self.unchanged += 1
+        return True
+
     def copy(self, source: Path, relative: str) -> None:
         """Copy a file (asset, media) into the stage, linking when the previous build has the same file."""
         target = self.path / relative
@@ -52,12 +69,6 @@ class Stage:
             return
         shutil.copyfile(source, target)
         self.written += 1
-
-    def merge(self, digests: dict[str, str], written: int, unchanged: int) -> None:
-        """Account for files written by worker processes."""
-        self.digests.update(digests)
-        self.written += written
-        self.unchanged += unchanged
 
 
 def _holds(path: Path, data: bytes) -> bool:
