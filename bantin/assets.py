@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FINGERPRINTED = (".css", ".js")
+# Assets only `build.py serve` uses (it serves them from the source folder itself): never published.
+DEV_ONLY = frozenset({"js/dev-overlay.js"})
 
 
 @dataclass(frozen=True)
@@ -16,13 +18,15 @@ class Asset:
 
 
 def collect(folders: list[Path]) -> dict[str, Asset]:
-    """Assets by logical name ("css/site.css"); later folders override earlier ones."""
+    """Assets to publish by logical name ("css/site.css"); later folders override earlier ones.
+    Dev-only assets (DEV_ONLY) are left out."""
     found: dict[str, Path] = {}
     for folder in folders:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    found[path.relative_to(folder).as_posix()] = path
+                name = path.relative_to(folder).as_posix()
+                if path.is_file() and not path.name.startswith(".") and name not in DEV_ONLY:
+                    found[name] = path
     return {name: Asset(path, "assets/" + _output_name(name, path)) for name, path in sorted(found.items())}
 
 
