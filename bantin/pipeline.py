@@ -174,7 +174,9 @@ def _environment(options: Options, model: SiteModel, urls: U.Urls, t, assets: di
 
     site = {"title": config.title, "language": config.language, "base_url": config.base_url,
             "base_path": config.base_path, "description": config.description, "footer": config.footer,
-            "counter": options.counter_endpoint or config.counter_endpoint or "",
+            # "" (serve --no-counter, or a local counter) must not fall back to site.yaml's production one.
+            "counter": options.counter_endpoint if options.counter_endpoint is not None
+            else config.counter_endpoint or "",
             "today": format_long_date(now.date(), config.language), "today_iso": now.date().isoformat(),
             "year": now.year}
     env = make_environment(template_folders(options.templates), config.language,

@@ -222,6 +222,8 @@ class Builder:
             if self._stopping:
                 return
             time.sleep(SETTLE_SECONDS)
+            if self._stopping:
+                return
             self._wake.clear()
             with self._lock:
                 changed, self._pending = sorted(self._pending), set()
@@ -402,8 +404,7 @@ def local_host(host: str) -> str:
 def serve_options(args: argparse.Namespace, options: Options) -> Options:
     """The build options for local serving: local base URL, and the local counter unless disabled."""
     host = local_host(args.host)
-    # "" rather than None: a preview must not count views on the production counter of site.yaml
-    # (pipeline.py still treats "" like None and falls back to site.yaml; it should not).
+    # "" rather than None: a preview must not count views on the production counter of site.yaml.
     counter = "" if args.no_counter else f"http://{host}:{args.counter_port}"
     return replace(options, base_url=f"http://{host}:{args.port}/", counter_endpoint=counter)
 

@@ -264,3 +264,15 @@ def test_can_use_a_media_file_whose_name_was_saved_as_nfd(tmp_path):
     assert published.name == "ảnh-hội-nghị.png"  # NFC, the name the pages link to
     html = (tmp_path / "site/tin-tuc/2024/03/bai-ba/index.html").read_text(encoding="utf-8")
     assert html.count('src="/media/ảnh-hội-nghị.png"') == 2 and 'width="4" height="3"' in html
+
+
+def test_can_preview_without_counting_on_the_production_counter(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(BASIC / "content", content)
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "counter:\n  endpoint: https://dem.example.vn\n",
+                    encoding="utf-8")
+    build_tree(content, tmp_path / "production")
+    build_tree(content, tmp_path / "preview", counter_endpoint="")  # what `serve --no-counter` passes
+    assert 'data-counter="https://dem.example.vn"' in (tmp_path / "production/index.html").read_text(encoding="utf-8")
+    assert "data-counter" not in (tmp_path / "preview/index.html").read_text(encoding="utf-8")
