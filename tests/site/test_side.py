@@ -1,0 +1,46 @@
+"""The side column's site-visits block: shown only when there are numbers to put in it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+
+BLOCK = 'class="block block--counter"'
+
+
+def _build(out, **options) -> str:
+    from bantin.pipeline import Options, build
+    build(Options(content=ROOT / "content", out=out, jobs=1, cache_dir=None, search=False, **options))
+    return (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_without_counter_or_snapshot_no_page_has_the_visits_block(sample_site, site_pages):
+    # The sample portal configures neither: an empty "Số lượt truy cập" box would only puzzle readers.
+    assert 'data-counter="' not in (sample_site / "index.html").read_text(encoding="utf-8")
+    shown = [url for url, page in site_pages.items() if BLOCK in page.file.read_text(encoding="utf-8")]
+    assert shown == []
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory) -> dict[str, str]:
+    """The home page built with a live counter, and with a snapshot but no counter."""
+    folder = tmp_path_factory.mktemp("side")
+    snapshot = folder / "snapshot.json"
+    snapshot.write_text(json.dumps({"version": 1, "generated": "2026-01-01T00:00:00+00:00",
+                                    "site_visits": 16593684, "views": {}, "top": {"7d": [], "all": []}}))
+    return {"counter": _build(folder / "counter", counter_endpoint="https://counter.example.vn"),
+            "snapshot": _build(folder / "snapshot", counts=snapshot)}
+
+
+def test_with_a_counter_the_block_shows_visits_and_who_is_online(variants):
+    html = variants["counter"]
+    assert BLOCK in html and "data-site-visits" in html and "data-online" in html
+
+
+def test_with_only_a_snapshot_the_block_shows_the_baked_visits_without_online_now(variants):
+    html = variants["snapshot"]
+    assert BLOCK in html and "<span data-site-visits>16.593.684</span>" in html
+    assert "data-online" not in html  # nothing would ever fill it in
