@@ -144,7 +144,8 @@ def related_finder(model: SiteModel):
             for other in candidates:
                 scores[other] += points
         scores.pop(me, None)
-        best = heapq.nsmallest(RELATED, scores.items(), key=lambda item: (-item[1], item[0]))
-        return tuple(articles[i] for i, _ in best)
+        # Highest score first, the newer (lower rank) on a tie: nlargest keeps the sorted order of equals.
+        best = heapq.nlargest(RELATED, sorted(scores), key=scores.__getitem__)
+        return tuple(articles[i] for i in best)
 
     return related
