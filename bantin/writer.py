@@ -7,6 +7,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +102,8 @@ def open_stage(out: Path) -> Stage:
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
+    for old in leftovers(out):
+        _delete_later(old)  # killed before it finished; two `rm -rf` of one folder do no harm
     return Stage(out, stage, read_manifest(out))
 
 
@@ -111,7 +115,7 @@ def read_manifest(out: Path) -> dict[str, str]:
 
 
 def commit(stage: Stage) -> None:
-    """Make the staged build the output in one step; the previous one is removed afterwards."""
+    """Make the staged build the output in one step; the previous one is removed in the background."""
     manifest = json.dumps(stage.digests, sort_keys=True, indent=0).encode()
     (stage.path / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
     (stage.path / MANIFEST).write_bytes(manifest)
@@ -120,11 +124,37 @@ def commit(stage: Stage) -> None:
             old = stage.out.with_name(f".{stage.out.name}.old-{os.getpid()}")
             stage.out.rename(old)
             stage.path.rename(stage.out)
-            shutil.rmtree(old)
+            discard(old, stage.out)
             return
-        shutil.rmtree(stage.path)
+        discard(stage.path, stage.out)
     else:
         stage.path.rename(stage.out)
+
+
+def discard(folder: Path, out: Path) -> None:
+    """Delete a replaced build without waiting for it: thousands of unlinks take seconds on some disks.
+
+    The folder is renamed to `.<out>.old-*` beside the output first, so a later build can finish the
+    job if this process (or the `rm` it started) was killed.
+    """
+    trash = out.with_name(f".{out.name}.old-{os.getpid()}-{time.time_ns()}")
+    folder.rename(trash)
+    _delete_later(trash)
+
+
+def _delete_later(folder: Path) -> None:
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # A session of its own: the deletion outlives a CLI build that ends now, and Ctrl-C does not reach it.
+    subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def leftovers(out: Path) -> list[Path]:
+    """Replaced builds beside `out` that are still being (or were never) deleted."""
+    return sorted(out.parent.glob(f".{out.name}.old-*"))
 
 
 def abandon(stage: Stage) -> None:

@@ -180,3 +180,12 @@ def tree_differences(actual: dict[str, bytes], expected: dict[str, bytes], limit
             lines.append(f"binary file differs: {name}")
     lines += [f"also differs: {name}" for name in changed[limit:]]
     return "\n".join(lines)
+
+
+def names_once_settled(folder: Path, timeout: float = 20.0) -> list[str]:
+    """The names in `folder` once replaced builds (`.site.old-*`, deleted in the background) are gone."""
+    import time
+    deadline = time.monotonic() + timeout
+    while any(".old-" in p.name for p in folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sorted(p.name for p in folder.iterdir())

@@ -11,7 +11,7 @@ import pytest
 
 from bantin.problems import BuildFailed
 
-from .helpers import FIXED_NOW, GOLDEN, ROOT, build_tree, check_assets, every_file, png, read_tree, tree_differences
+from .helpers import FIXED_NOW, GOLDEN, ROOT, build_tree, check_assets, every_file, names_once_settled, png, read_tree, tree_differences
 
 BASIC = GOLDEN / "basic"
 
@@ -70,7 +70,7 @@ def test_can_rebuild_over_the_previous_output_with_the_same_bytes(basic_site, tm
     report = build_tree(BASIC / "content", out)
     assert report.unchanged > 0
     assert read_tree(out) == read_tree(basic_site)
-    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+    assert names_once_settled(tmp_path) == ["site"]
 
 
 def test_can_publish_only_past_non_draft_articles(basic_site):
@@ -105,7 +105,7 @@ def test_errors_on_a_bad_template_override_leaving_the_previous_site(template, t
     assert any(template.rsplit("/", 1)[-1] in str(p) and "template error" in p.message for p in failed.value.problems), \
         failed.value.problems
     assert snapshot(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "templates"]
+    assert names_once_settled(tmp_path) == ["site", "templates"]
 
 
 def test_errors_on_bad_content_leaving_the_previous_site(tmp_path):
@@ -119,7 +119,7 @@ def test_errors_on_bad_content_leaving_the_previous_site(tmp_path):
     with pytest.raises(BuildFailed):
         build_tree(content, out)
     assert snapshot(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert names_once_settled(tmp_path) == ["content", "site"]
 
 
 def test_can_override_one_template_and_keep_the_rest(tmp_path):
@@ -276,3 +276,14 @@ def test_can_preview_without_counting_on_the_production_counter(tmp_path):
     build_tree(content, tmp_path / "preview", counter_endpoint="")  # what `serve --no-counter` passes
     assert 'data-counter="https://dem.example.vn"' in (tmp_path / "production/index.html").read_text(encoding="utf-8")
     assert "data-counter" not in (tmp_path / "preview/index.html").read_text(encoding="utf-8")
+
+
+def test_can_delete_the_replaced_build_in_the_background_and_finish_an_interrupted_deletion(tmp_path):
+    out = tmp_path / "site"
+    build_tree(BASIC / "content", out)
+    build_tree(BASIC / "content", out)
+    assert names_once_settled(tmp_path) == ["site"]
+    interrupted = tmp_path / ".site.old-1-2"  # a deletion killed with its process
+    shutil.copytree(out, interrupted)
+    build_tree(BASIC / "content", out)
+    assert names_once_settled(tmp_path) == ["site"]
