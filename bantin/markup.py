@@ -7,8 +7,13 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
 import markdown
+from markdown import blockprocessors as bp
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcessor
+from markdown.extensions.tables import TableProcessor
 from markdown import util
+from markdown.blockparser import BlockParser
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "fenced_code", "sane_lists"]
@@ -145,13 +150,87 @@ def _is_figure(p: etree.Element) -> bool:
             and not (p[1].tail or "").strip())
 
 
+# ---------------------------------------------------------------- fast paths
+#
+# Each one skips library work that provably cannot change this document, and otherwise runs the
+# library's own code. They are installed only over the exact library classes they were written
+# against (Python-Markdown 3.11); anything else keeps the library's processors untouched.
+
+
+# The block processors, in the order the parser tries them, that _plain_paragraph was written for.
+_BLOCK_PROCESSORS = (
+    ("empty", bp.EmptyBlockProcessor), ("indent", bp.ListIndentProcessor), ("code", bp.CodeBlockProcessor),
+    ("table", TableProcessor), ("hashheader", bp.HashHeaderProcessor),
+    ("setextheader", bp.SetextHeaderProcessor), ("hr", bp.HRProcessor), ("olist", SaneOListProcessor),
+    ("ulist", SaneUListProcessor), ("quote", bp.BlockQuoteProcessor), ("footnote", FootnoteBlockProcessor),
+    ("reference", bp.ReferenceProcessor), ("paragraph", bp.ParagraphProcessor),
+)
+# A block starting with one of these (or a digit) may be something other than a paragraph:
+# blank line or empty block, indented code or list continuation, header, setext underline, rule,
+# list item, quote, footnote or link reference.
+_SPECIAL_FIRST = " \n#=-_*>[+"
+# The same for a later line of the block (item markers and digits only count on the first line).
+_SPECIAL_LINE = re.compile(r"\n[ #=\-_*>\[]")
+
+
+def _plain_paragraph(block: str) -> bool:
+    """True if no block processor before ParagraphProcessor can take this block, whatever the
+    parser state: it is not empty, its first line starts with none of the characters those
+    processors look for (and is not indented), no later line does, and it holds no `|` (table).
+
+    False means only "not sure": the block then goes through every processor as usual.
+    """
+    first = block[:1]
+    if not first or first in _SPECIAL_FIRST or first.isdigit() or "|" in block:
+        return False
+    return "\n" not in block or not _SPECIAL_LINE.search(block)
+
+
+def _install_fast_blocks(parser: BlockParser) -> bool:
+    """Let the parser hand plain paragraphs straight to ParagraphProcessor.
+
+    The library tries all 13 processors on every block, each a test and most a regex; a plain
+    paragraph falls through all of them to ParagraphProcessor. Other blocks still go through the
+    library's loop, unchanged.
+    """
+    registry = parser.blockprocessors
+    found = tuple((item.name, type(registry[item.name])) for item in _sorted(registry))
+    if found != _BLOCK_PROCESSORS or parser.md.tab_length != 4:
+        return False
+    paragraph = registry["paragraph"]
+
+    def parseBlocks(parent: etree.Element, blocks: list[str]) -> None:  # noqa: N802
+        while blocks:
+            if _plain_paragraph(blocks[0]):
+                paragraph.run(parent, blocks)
+                continue
+            for processor in parser.blockprocessors:   # the library's loop, one block
+                if processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+    parser.parseBlocks = parseBlocks
+    return True
+
+
+def _sorted(registry: util.Registry) -> list:
+    registry._sort()
+    return list(registry._priority)
+
+
+def _install_fast_paths(md: markdown.Markdown) -> None:
+    _install_fast_blocks(md.parser)
+
+
 class _BantinExtension(Extension):
-    def __init__(self, media: MediaInfo):
+    def __init__(self, media: MediaInfo, fast: bool = True):
         super().__init__()
         self.media = media
+        self.fast = fast
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        md.treeprocessors.register(_FastInline(md), "inline", 20)
+        if self.fast:
+            md.treeprocessors.register(_FastInline(md), "inline", 20)
         # Re-indenting the tree costs ~5 % of a conversion and only changes whitespace.
         md.treeprocessors.deregister("prettify")
         md.treeprocessors.register(_Polish(md, self.media), "bantin-polish", 0)
@@ -160,11 +239,14 @@ class _BantinExtension(Extension):
 class MarkdownRenderer:
     """One Markdown instance per renderer, reset before each document so footnotes never leak."""
 
-    def __init__(self, media: MediaInfo):
+    def __init__(self, media: MediaInfo, fast: bool = True):
+        """fast=False: the library's own processors only (no fast paths), for differential tests."""
         self.media = media
-        self._md = markdown.Markdown(extensions=[*EXTENSIONS, _BantinExtension(media)],
+        self._md = markdown.Markdown(extensions=[*EXTENSIONS, _BantinExtension(media, fast)],
                                      extension_configs={"footnotes": {"BACKLINK_TITLE": media.footnote_back}},
                                      output_format="html")
+        if fast:
+            _install_fast_paths(self._md)
 
     def convert(self, text: str) -> str:
         """HTML for one Markdown document."""
