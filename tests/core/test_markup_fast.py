@@ -16,6 +16,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 from markdown.blockprocessors import BlockProcessor
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.extensions import Extension
 
 from bantin import markup
@@ -56,6 +58,10 @@ def assert_same(text: str, *, with_stock: bool = True) -> None:
 
 def test_installs_the_fast_paths_only_when_asked():
     md = FAST._md
+    assert type(md.preprocessors["normalize_whitespace"]) is markup._FastNormalizeWhitespace
+    assert type(md.preprocessors["fenced_code_block"]) is markup._FastFencedBlock
+    assert type(md.preprocessors["html_block"]) is markup._FastHtmlBlock
+    assert type(md.treeprocessors["attr_list"]) is markup._FastAttrList
     assert "parseBlocks" in vars(md.parser)
     slow = SLOW._md
     assert "parseBlocks" not in vars(slow.parser)
@@ -227,7 +233,7 @@ def documents(draw) -> str:
     return text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_renders_random_documents_identically(text):
     assert_same(text)
@@ -279,9 +285,34 @@ def _library_would_take(parser, block: str) -> bool:
     return False
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(st.lists(BLOCK_TOKENS, max_size=25).map("".join))
 def test_calls_a_block_plain_only_when_no_other_processor_could_take_it(block):
     parser = SLOW._md.parser
     if markup._plain_paragraph(block):
         assert not _library_would_take(parser, block)
+
+
+# ---------------------------------------------------------------- the skipped preprocessors, one by one
+
+LINE_TOKENS = st.sampled_from([
+    "Đảng", "a", " ", "  ", "\t", "\r", "\r\n", "\n", "\n\n", "\n  \n", "\x02", "\x03", "`", "```", "~", "~~~",
+    "<", ">", "<div>", "</div>", "<b>", "&", "&amp;", "&#65", "&#x4", "{", "}", "*", "-",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINE_TOKENS, max_size=30).map("".join))
+def test_skips_a_preprocessor_only_when_the_library_would_return_the_same_lines(text):
+    fast, slow = FAST._md, SLOW._md
+    fast.reset()
+    slow.reset()
+    lines = text.split("\n")
+    normalized = NormalizeWhitespace.run(slow.preprocessors["normalize_whitespace"], lines)
+    assert fast.preprocessors["normalize_whitespace"].run(lines) == normalized
+    fenced = FencedBlockPreprocessor.run(slow.preprocessors["fenced_code_block"], normalized)
+    assert fast.preprocessors["fenced_code_block"].run(normalized) == fenced
+    assert fast.htmlStash.rawHtmlBlocks == slow.htmlStash.rawHtmlBlocks
+    assert fast.preprocessors["html_block"].run(fenced) == HtmlBlockPreprocessor.run(
+        slow.preprocessors["html_block"], fenced)
+    assert fast.htmlStash.rawHtmlBlocks == slow.htmlStash.rawHtmlBlocks
