@@ -92,18 +92,150 @@ _LOADERS = {1: _make_loader(1), 2: _make_loader(2)}
 
 def read_text(path: Path, shown: str) -> str:
     """UTF-8 text with or without BOM, LF line ends, NFC; a clear error for other encodings."""
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), shown)
+
+
+def decode_text(data: bytes, shown: str) -> str:
+    """What read_text makes of a file's bytes."""
+    # Stripping the BOM ourselves and decoding as plain UTF-8 does what "utf-8-sig" does, without its
+    # Python-level codec wrapper; the replaces cost a pass over the text, so only files with CR pay them.
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise SourceError(Problem(shown, line, "", "the file is not UTF-8 text",
                                   "save it as UTF-8 (in most editors: Save with encoding → UTF-8)"))
-    return nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return nfc(text)
+
+
+# -- A fast path for the `key: value` lines most front matter consists of ------------------------------
+# PyYAML spends ~80 µs on a seven-line front matter, mostly in its Python-level constructor; 5,000
+# articles made that the largest part of loading a site. Lines that are all `key: plain value`,
+# `key: 'quoted'`, `key: "quoted"` or `key: [a, b]` are read here with PyYAML's own resolvers and
+# constructors, so values, types and lines are exactly what PyYAML would give. Anything else
+# (indentation, block scalars, comments after values, escapes, tabs, anchors, tags …) returns None
+# and goes to PyYAML, which also reports every error. tests/core/test_yaml_fast_path.py compares both.
+
+_STR, _NULL, _BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float"))
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: +(.*))?")
+# YAML reads characters outside these as errors, line breaks (NEL, LS, PS) or a BOM; tabs are left to
+# PyYAML too. Everything else may stand inside a plain scalar.
+_NOT_SIMPLE_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                              "\U00010000-\U0010ffff]")
+# Characters that make a plain scalar something else (or an error) when they start it.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# An item of a one-line flow list that is a plain scalar in flow context, whatever libyaml version.
+_FLOW_ITEM = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@` ][^:,\[\]{}#?]*")
+
+
+class _NotSimple(Exception):
+    pass
+
+
+def _resolvers_by_first_char() -> dict[str, list[tuple[str, re.Pattern]]]:
+    table = _LOADERS[1].yaml_implicit_resolvers
+    return {ch: table.get(ch, []) + table.get(None, []) for ch in table if ch}
+
+
+_RESOLVERS = _resolvers_by_first_char()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _plain_scalar(value: str) -> Any:
+    """A non-empty plain scalar as PyYAML resolves and constructs it (BaseResolver.resolve)."""
+    for tag, regexp in _RESOLVERS.get(value[0], ()):
+        if regexp.match(value):
+            break
+    else:
+        return nfc(value)
+    if tag == _STR:
+        return nfc(value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _CONSTRUCTOR.bool_values[value.lower()]
+    if tag == _INT:
+        return _CONSTRUCTOR.construct_yaml_int(yaml.ScalarNode(tag, value))
+    if tag == _FLOAT:
+        return _CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode(tag, value))
+    raise _NotSimple  # `=` (the value tag), `<<` (merge) …
+
+
+def _simple_value(value: str, line: int) -> Any:
+    first = value[0]
+    if first not in _INDICATORS:
+        if ": " in value or value[-1] == ":" or " #" in value:
+            raise _NotSimple
+        return _plain_scalar(value)
+    last = value[-1]
+    if first == "[" and last == "]":
+        inner = value[1:-1]
+        items = [item.strip(" ") for item in inner.split(",")] if inner.strip(" ") else []
+        for item in items:
+            if not _FLOW_ITEM.fullmatch(item):
+                raise _NotSimple
+        result = LineList(_plain_scalar(item) for item in items)
+        result.line = line
+        result.item_lines = [line] * len(items)
+        return result
+    if len(value) > 1 and first == last == "'":
+        inner = value[1:-1]
+        if "'" in inner.replace("''", ""):
+            raise _NotSimple
+        return nfc(inner.replace("''", "'"))
+    if len(value) > 1 and first == last == '"':
+        inner = value[1:-1]
+        if '"' in inner or "\\" in inner:
+            raise _NotSimple
+        return nfc(inner)
+    raise _NotSimple
+
+
+def _simple_yaml(text: str, first_line: int) -> tuple[LineDict, list[tuple[str, int]]] | None:
+    """The mapping and duplicate keys of `key: value` lines, or None when PyYAML must read the text."""
+    if _NOT_SIMPLE_CHAR.search(text):
+        return None
+    result = LineDict()
+    result.key_lines = key_lines = {}
+    duplicates: list[tuple[str, int]] = []
+    try:
+        for number, line in enumerate(text.split("\n"), first_line):
+            if not line or line[0] == "#" or not line.strip(" "):
+                continue
+            match = _SIMPLE_LINE.fullmatch(line)
+            if match is None:
+                return None
+            key, value = match.groups()
+            if key[0] in _RESOLVERS and _plain_scalar(key) != key:  # `null:`, `true:`, `1_000:` …
+                return None
+            value = value.rstrip(" ") if value else value
+            value = _simple_value(value, number) if value else None
+            if not key_lines:
+                result.line = number
+            elif key in result:
+                duplicates.append((key, number))
+            result[key] = value
+            key_lines[key] = number
+    except _NotSimple:
+        return None
+    return (result, duplicates) if key_lines else None
 
 
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
     """Parse YAML text; return the data and problems (duplicate keys) or raise SourceError."""
+    simple = _simple_yaml(text, first_line)
+    data, duplicates = simple if simple is not None else _pyyaml(text, shown, first_line)
+    problems = [Problem(shown, line, key, "this key appears twice", "keep only one of them")
+                for key, line in duplicates]
+    return data, problems
+
+
+def _pyyaml(text: str, shown: str, first_line: int) -> tuple[Any, list[tuple[str, int]]]:
+    """The data and duplicate keys (key, line) as PyYAML reads them; SourceError for invalid YAML."""
     loader_cls = _LOADERS.get(first_line) or _make_loader(first_line)
     loader = loader_cls(text)
     loader.duplicates = []
@@ -122,9 +254,7 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Pr
         raise SourceError(Problem(shown, first_line, "", f"malformed YAML: {err}"))
     finally:
         loader.dispose()
-    problems = [Problem(shown, line, key, "this key appears twice", "keep only one of them")
-                for key, line in loader.duplicates]
-    return data, problems
+    return data, loader.duplicates
 
 
 @dataclass(frozen=True)
