@@ -1,8 +1,9 @@
-"""The fast path for simple `key: value` YAML must give exactly what PyYAML gives, or step aside.
+"""The fast paths of YAML reading must give exactly what PyYAML gives, or step aside.
 
-bantin.sources reads simple front matter itself and hands everything else to PyYAML. These tests parse
-the same texts both ways: whenever the fast path answers, its data (values, types, key order), lines
-and duplicate keys must equal PyYAML's, and it must never answer a text that PyYAML rejects.
+bantin.sources reads simple front matter itself (_simple_yaml), and builds plain data from PyYAML's
+composed nodes itself (_Builder) instead of through PyYAML's constructor. These tests read the same
+texts both ways: whenever a fast path answers, its data (values, types, key order), lines and duplicate
+keys must equal PyYAML's, and it must never answer a text that PyYAML rejects.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml as pyyaml_module
 from hypothesis import example, given, settings, strategies as st
 
-from bantin.sources import LineDict, LineList, SourceError, _pyyaml, _simple_yaml, parse_yaml
+from bantin.sources import _LOADERS, LineDict, LineList, SourceError, _Builder, _pyyaml, _simple_yaml, parse_yaml
 
 from .helpers import ROOT
 
@@ -136,3 +138,116 @@ def test_takes_the_fast_path_for_everyday_values():
     simple = [f"title: {word}\ntags: [{word}, b]\ndraft: {flag}\n"
               for word in ("Chi bộ", "1.5", "0x1F", "Tin 24/7", "ấp (khóm)") for flag in ("true", "no")]
     assert all(assert_same(text) for text in simple)
+
+
+# -- Building data from composed nodes -------------------------------------------------------------
+
+def constructed(text: str, first_line: int):
+    """What PyYAML's constructor (with our line-keeping constructors) makes of the text."""
+    loader = _LOADERS[first_line](text)
+    loader.duplicates = []
+    try:
+        return ("ok", shape(loader.get_single_data()), list(loader.duplicates))
+    except (pyyaml_module.YAMLError, RecursionError, ValueError) as err:
+        return ("error", type(err).__name__, str(err))
+    finally:
+        loader.dispose()
+
+
+def built(text: str, first_line: int):
+    """What _Builder makes of the composed nodes, or None when it steps aside."""
+    loader = _LOADERS[first_line](text)
+    loader.duplicates = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        try:
+            data = _Builder(loader, first_line).build(node)
+        except Exception:  # noqa: BLE001 - stepping aside, as _pyyaml does
+            return None
+        return ("ok", shape(data), list(loader.duplicates))
+    except pyyaml_module.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def assert_built_same(text: str, first_line: int = 1) -> bool:
+    mine = built(text, first_line)
+    if mine is None:
+        return False
+    assert mine == constructed(text, first_line), repr(text)
+    return True
+
+
+UNIT = """\
+name: Chi bộ khóm Quới Thuận
+level: branch
+parent: hiep-phu
+description: |
+  Dòng một.
+
+  Dòng hai: có dấu hai chấm.
+stats:
+- year: 2016
+  members: 45
+  ratings:
+    Hoàn thành tốt nhiệm vụ: 1
+  member_ratings: {Hoàn thành xuất sắc nhiệm vụ: 9, Hoàn thành nhiệm vụ: 0x4}
+- year: 2017
+  members: 46
+  year: 2018
+  flag: yes
+  ratio: .5
+  none: ~
+"""
+
+BUILT = [UNIT, "a: [1, [2, {b: c}]]\n", "- a\n- b: 1\n  b: 2\n", "x: 'quoted'\ny: \"esc\\tape\"\n", "5\n",
+         "a:\n  b:\n    c: [x, y]\n"]
+# The constructor must decide these: aliases, tags, merge keys, non-text keys, cycles.
+NOT_BUILT = ["a: &x [1]\nb: *x\n", "a: &x {k: 1}\nb: *x\n", "a: !!binary aGk=\n", "<<: {a: 1}\nb: 2\n",
+             "base: &b {a: 1}\nx:\n  <<: *b\n", "1: a\n", "true: a\n", "? [a]\n: b\n", "&a [*a]\n", "a: !!set {x}\n",
+             "a: !!timestamp 2024-01-09\n", "a: !custom x\n", "= : x\n", "a: !!str [x]\n", "a: !!float abc\n"]
+
+
+@pytest.mark.parametrize("text", BUILT)
+def test_builds_plain_data_as_the_constructor_does(text):
+    assert assert_built_same(text) and assert_built_same(text, first_line=2)
+
+
+@pytest.mark.parametrize("text", NOT_BUILT)
+def test_leaves_tags_aliases_and_merges_to_the_constructor(text):
+    assert built(text, 1) is None
+    # and _pyyaml, which steps back to the constructor, gives what the constructor gives
+    expected = constructed(text, 1)
+    try:
+        data, duplicates = _pyyaml(text, "x.yaml", 1)
+        assert ("ok", shape(data), list(duplicates)) == expected
+    except SourceError:
+        assert expected[0] == "error"
+    except (RecursionError, ValueError) as err:
+        assert expected[:2] == ("error", type(err).__name__)
+
+
+def test_builds_every_yaml_file_of_the_repository_as_the_constructor_does():
+    checked = 0
+    for path in sorted(ROOT.glob("**/*.y*ml")):
+        if {".venv", "node_modules", ".github", ".git"} & set(path.parts) or "corpus-" in str(path):
+            continue
+        checked += assert_built_same(path.read_text(encoding="utf-8", errors="replace"))
+    assert checked >= 10
+
+
+_SCALARS = st.one_of(st.text(alphabet="aĐệ :#'\"-?[]{},!&*|>%@`~=<.0159xe\\\n\t\u00a0", max_size=10), st.integers(),
+                     st.floats(allow_nan=False), st.booleans(), st.none())
+_DATA = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(alphabet="ab: -Đ", min_size=1, max_size=4), inner, max_size=4)),
+    max_leaves=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DATA, st.sampled_from([None, True, False]), st.sampled_from([None, "'", '"', "|"]))
+def test_builds_random_documents_as_the_constructor_does(data, flow, style):
+    text = pyyaml_module.safe_dump(data, default_flow_style=flow, default_style=style, allow_unicode=True)
+    assert_built_same(text)
