@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from .fields import Fields
@@ -50,6 +50,11 @@ class Article:
     def site_path(self) -> str:
         return f"/tin-tuc/{self.date.year:04d}/{self.date.month:02d}/{self.slug}/"
 
+    @cached_property
+    def media_links(self) -> tuple[tuple[str, int], ...]:
+        """(target, line) of each Markdown link in the body into media/ or out of content/ (`..`)."""
+        return find_media_links(self.body, self.body_line)
+
     def line_of(self, key: str) -> int:
         return dict(self.lines).get(key, 1)
 
@@ -76,6 +81,21 @@ class Page:
         return dict(self.lines).get(key, 1)
 
 
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+
+
+def find_media_links(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
+    """(target, line) of the links in Markdown `body` (starting at `first_line`) that the loader checks."""
+    if "](" not in body:
+        return ()
+    links = []
+    for match in _MD_LINK.finditer(body):
+        ref = match.group(1)
+        if ref.lstrip("/").startswith("media/") or ref.startswith(".."):
+            links.append((ref, first_line + body.count("\n", 0, match.start())))
+    return tuple(links)
+
+
 def parse_date(text: str, tz: tzinfo) -> datetime | None:
     """"2024-01-09 06:25" in the site zone, or with an explicit offset; None if unparseable."""
     match = _DATE.match(text.strip())
@@ -98,11 +118,17 @@ def parse_date(text: str, tz: tzinfo) -> datetime | None:
         return None
 
 
+# What slugify() leaves unchanged: lowercase ASCII words joined by single hyphens (most file names).
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def _slug(f: Fields, stem: str) -> str:
     given = f.text("slug")
     if given is not None and not is_slug(given):
         f.error("slug", f"`{given}` is not a slug", f"use `{slugify(given)}`")
-    return given if given and is_slug(given) else slugify(stem)
+    if given and is_slug(given):
+        return given
+    return stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
 
 
 def _tags(f: Fields) -> tuple[Tag, ...]:
@@ -116,11 +142,19 @@ def _tags(f: Fields) -> tuple[Tag, ...]:
     tags: dict[str, Tag] = {}
     for item in items:
         label = str(item).strip() if item is not None and not isinstance(item, (dict, list)) else ""
-        if not label or not slugify(label):
+        tag = _tag(label) if label else None
+        if tag is None:
             f.error("tags", f"`{item}` is not a usable tag", "each tag needs letters or digits")
             continue
-        tags.setdefault(slugify(label), Tag(label, slugify(label)))
+        tags.setdefault(tag.slug, tag)
     return tuple(tags.values())
+
+
+@lru_cache(maxsize=4096)
+def _tag(label: str) -> Tag | None:
+    """The tag of a label, None when it has no letters or digits; a site uses few labels many times."""
+    slug = slugify(label)
+    return Tag(label, slug) if slug else None
 
 
 def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Article | None, list[Problem]]:
@@ -141,6 +175,7 @@ def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Art
             author=f.text("author"), source=f.text("source"), summary=f.text("summary"),
             image=f.text("image"), image_caption=f.text("image_caption"), draft=f.boolean("draft"),
             lines=tuple(doc.meta.key_lines.items()))
+        article.media_links  # noqa: B018 - found now, in the worker process that parses the file
     return (None if f.problems else article), f.problems
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
-import re
+import threading
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, NamedTuple
 
-from .articles import Article, Page, parse_article, parse_page
+from .articles import Article, Page, Tag, parse_article, parse_page
 from .config import DEFAULT_RATING_SCALE, DEFAULT_TIMEZONE, SiteConfig, parse_site
 from .problems import Problem, did_you_mean, display_path
 from .sources import SourceError, parse_yaml, read_text, split_front_matter
@@ -21,7 +23,36 @@ from .units import Unit, parse_unit
 RESERVED = {"tin-tuc", "chuyen-muc", "the", "don-vi", "luu-tru", "tim-kiem", "du-lieu", "assets",
             "media", "_bantin", "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+
+# What parsing one file gives; ParseCache keeps these, so every part is immutable.
+ArticleResult = tuple[Article | None, tuple[Problem, ...]]
+PageResult = tuple[Page | None, tuple[Problem, ...]]
+# A unit file's YAML, its problems, and whether reading it failed. The YAML is never handed out:
+# parse_unit builds new Units (with their own dicts) from it on every load.
+YamlResult = tuple[Any, tuple[Problem, ...], bool]
+
+
+@dataclass
+class ParseCache:
+    """Files parsed by earlier load() calls, reused while their size and mtime stay the same.
+
+    Create one and pass it to every load() of a tree, e.g. across the rebuilds of `serve`:
+
+        cache = ParseCache()
+        content, problems = load(root, cache)   # reads everything
+        ...                                     # an editor saves posts/x.md
+        content, problems = load(root, cache)   # reads posts/x.md (and any other changed file) only
+
+    A file is read again when its (path, size, mtime_ns) changed, or when what its parse depends on
+    changed (an article's date depends on site.yaml's timezone). The checks across files (references,
+    URLs, media) run in full on every load, a file's own problems are reported on every load for as
+    long as it has them, and the entries of deleted files are dropped. One load() at a time.
+    """
+
+    articles: dict[Path, tuple[tuple, ArticleResult]] = field(default_factory=dict)
+    units: dict[Path, tuple[tuple, YamlResult]] = field(default_factory=dict)
+    pages: dict[Path, tuple[tuple, PageResult]] = field(default_factory=dict)
+    reads: int = 0  # files read and parsed by the last load() that used this cache
 
 
 @dataclass(frozen=True)
@@ -34,6 +65,13 @@ class Content:
     articles: tuple[Article, ...]
     pages: tuple[Page, ...]
     media: tuple[str, ...]
+
+
+class _File(NamedTuple):
+    path: Path
+    shown: str
+    size: int
+    mtime_ns: int
 
 
 @dataclass
@@ -49,47 +87,126 @@ class _Reader:
     def shown(self, path: Path) -> str:
         return f"{self._prefix}/{path.relative_to(self.root).as_posix()}"
 
-    def text(self, path: Path) -> str | None:
-        try:
-            return read_text(path, self.shown(path))
-        except SourceError as err:
-            self.problems.append(err.problem)
-            return None
+    def files(self, folder: str, suffixes: tuple[str, ...] = ()) -> list[_File]:
+        """The files under root/folder whose names end with one of `suffixes` (any name when empty), in
+        the order of sorted(folder.glob("**/*<suffix>")), with their size and mtime (-1 if unknown)."""
+        top = self.root / folder
+        if not top.is_dir():
+            return []
+        found: list[tuple[tuple[str, ...], os.DirEntry]] = []
+        _walk(os.fspath(top), (folder,), suffixes, found)
+        found.sort(key=lambda item: item[0])  # Paths sort by their parts: "a/b.md" before "a-c.md"
+        return [_File(Path(entry.path), f"{self._prefix}/{'/'.join(parts)}", *_stat(entry)) for parts, entry in found]
+
+    def media(self) -> tuple[str, ...]:
+        """Every file under media/, relative to the root: "media/2024/anh.jpg"."""
+        top = self.root / "media"
+        if not top.is_dir():
+            return ()
+        found: list[tuple[tuple[str, ...], os.DirEntry]] = []
+        _walk(os.fspath(top), ("media",), (), found)
+        return tuple("/".join(parts) for parts in sorted(parts for parts, _ in found))
 
     def yaml(self, path: Path) -> object:
-        text = self.text(path)
-        if text is None:
-            return None
-        try:
-            data, problems = parse_yaml(text, self.shown(path))
-        except SourceError as err:
-            self.problems.append(err.problem)
-            return None
+        data, problems, _ = _read_yaml(path, self.shown(path))
         self.problems.extend(problems)
         return data
 
 
-def _files(folder: Path, pattern: str) -> list[Path]:
-    return sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
+def _walk(folder: str, parts: tuple[str, ...], suffixes: tuple[str, ...],
+          found: list[tuple[tuple[str, ...], os.DirEntry]]) -> None:
+    """What Path.glob("**/*<suffix>") + is_file() finds (not entering symlinked folders), with less
+    work: os.scandir knows file types without a stat per file, and no Path is made for folders."""
+    try:
+        with os.scandir(folder) as entries:
+            listing = list(entries)
+    except PermissionError:
+        return
+    for entry in listing:
+        name = entry.name
+        if not suffixes or name.endswith(suffixes):
+            try:
+                if entry.is_file():
+                    found.append(((*parts, name), entry))
+            except OSError:
+                pass
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            _walk(entry.path, (*parts, name), suffixes, found)
 
 
-def load(root: Path) -> tuple[Content | None, list[Problem]]:
-    """Read and validate `root` (a content/ folder). Content is None when any error was found."""
+def _stat(entry: os.DirEntry) -> tuple[int, int]:
+    """Size and mtime of a listed file (before it is read, so a later change is never missed)."""
+    try:
+        st = entry.stat()
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+def _reuse(entries: dict[Path, tuple[tuple, Any]], file: _File, *extra: object) -> tuple[tuple | None, Any]:
+    """(stamp, cached result or None): a cached result is reused only if the file and `extra` are the same."""
+    if file.mtime_ns < 0:
+        return None, None
+    stamp = (file.size, file.mtime_ns, file.shown, *extra)
+    entry = entries.get(file.path)
+    return stamp, (entry[1] if entry is not None and entry[0] == stamp else None)
+
+
+def _cached(cache: ParseCache | None, entries: dict[Path, tuple[tuple, Any]] | None, files: list[_File],
+            parse: Callable[[Path, str], Any]) -> list[Any]:
+    """parse(path, shown) of every file, taken from `entries` where the file is unchanged."""
+    if cache is None or entries is None:
+        return [parse(file.path, file.shown) for file in files]
+    results = []
+    for file in files:
+        stamp, result = _reuse(entries, file)
+        if result is None:
+            result = parse(file.path, file.shown)
+            cache.reads += 1
+            if stamp is not None:
+                entries[file.path] = (stamp, result)
+        results.append(result)
+    _forget_others(entries, files)
+    return results
+
+
+def _forget_others(entries: dict[Path, Any], files: list[_File]) -> None:
+    """Drop the entries of files that are gone, so a deleted file disappears and memory stays bounded."""
+    current = {file.path for file in files}
+    for path in [p for p in entries if p not in current]:
+        del entries[path]
+
+
+def load(root: Path, cache: ParseCache | None = None) -> tuple[Content | None, list[Problem]]:
+    """Read and validate `root` (a content/ folder). Content is None when any error was found.
+
+    With a `cache` (a ParseCache kept from earlier calls), files unchanged since then are not read
+    again; the result is the same as without one.
+    """
     reader = _Reader(root, [])
     site_file = root / "site.yaml"
     if not site_file.is_file():
         return None, [Problem(reader.shown(site_file), 0, "", "site.yaml is missing",
                               f"create {reader.shown(site_file)} with at least `title:` and `base_url:`")]
+    if cache is not None:
+        cache.reads = 0
     data = reader.yaml(site_file)
     # A YAML or encoding error is already reported; "must be key: value lines" on top would only confuse.
     config, problems = (None, []) if reader.problems else parse_site(data, reader.shown(site_file))
     reader.problems.extend(problems)
     # Without a valid site.yaml, keep checking the rest with the defaults so every problem shows.
     scale = config.rating_scale if config else DEFAULT_RATING_SCALE
-    units = _load_units(reader, scale)
-    articles = _load_articles(reader, config.tz if config else ZoneInfo(DEFAULT_TIMEZONE))
-    pages = _load_pages(reader)
-    media = tuple(p.relative_to(root).as_posix() for p in _files(root / "media", "**/*"))
+    tz = config.tz if config else ZoneInfo(DEFAULT_TIMEZONE)
+    # Articles are most of the work: helper processes start on them while this one reads the units.
+    with _ArticleLoader(reader, tz, cache) as pending:
+        units = _load_units(reader, scale, cache)
+        articles = pending.collect()
+    pages = _load_pages(reader, cache)
+    media = reader.media()
     # A unit whose file is invalid is reported there, not again as "unknown" by every reference to it.
     cascade = {f"unknown unit `{unit_id}`" for unit_id in reader.broken_units}
     # Markdown is read as NFC; a file name saved as NFD (macOS) is the same name.
@@ -101,73 +218,265 @@ def load(root: Path) -> tuple[Content | None, list[Problem]]:
     return Content(root, config, units, tuple(articles), tuple(pages), media), reader.problems
 
 
-def _load_units(reader: _Reader, scale: tuple[str, ...]) -> dict[str, Unit]:
+def _read_yaml(path: Path, shown: str) -> YamlResult:
+    """A YAML file's data, its problems, and whether it could not be read or parsed."""
+    try:
+        text = read_text(path, shown)
+        data, problems = parse_yaml(text, shown)
+    except SourceError as err:
+        return None, (err.problem,), True
+    return data, tuple(problems), False
+
+
+def _load_units(reader: _Reader, scale: tuple[str, ...], cache: ParseCache | None) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
-    for path in _files(reader.root / "units", "**/*.y*ml"):
-        if path.suffix not in (".yaml", ".yml"):
+    files = []
+    for file in reader.files("units", (".yaml", ".yml")):
+        unit_id = file.path.stem
+        if file.path.suffix not in (".yaml", ".yml"):  # ".yaml" alone is a hidden file without a suffix
             continue
-        shown, unit_id = reader.shown(path), path.stem
         if not is_slug(unit_id):
-            reader.problems.append(Problem(shown, 0, "", f"unit id `{unit_id}` (the file name) is not a slug",
-                                           f"rename the file to {slugify(unit_id)}{path.suffix}"))
+            reader.problems.append(Problem(file.shown, 0, "", f"unit id `{unit_id}` (the file name) is not a slug",
+                                           f"rename the file to {slugify(unit_id)}{file.path.suffix}"))
             continue
-        data = reader.yaml(path)
-        if data is None and reader.problems and reader.problems[-1].path == shown:
+        files.append(file)
+    results = _cached(cache, cache.units if cache else None, files, _read_yaml)
+    for file, (data, problems, failed) in zip(files, results):
+        unit_id = file.path.stem
+        reader.problems.extend(problems)
+        if failed:
             reader.broken_units.add(unit_id)
             continue
-        unit, problems = parse_unit(unit_id, data, shown, scale)
+        unit, problems = parse_unit(unit_id, data, file.shown, scale)
         reader.problems.extend(problems)
         if unit is None:
             reader.broken_units.add(unit_id)
             continue
         if unit_id in units:
-            reader.problems.append(Problem(shown, 1, "", f"duplicate unit id `{unit_id}`",
+            reader.problems.append(Problem(file.shown, 1, "", f"duplicate unit id `{unit_id}`",
                                            f"{units[unit_id].path} has the same file name; rename one"))
             continue
         units[unit_id] = unit
     return units
 
 
-def _documents(reader: _Reader, folder: str):
-    for path in _files(reader.root / folder, "**/*.md"):
-        text = reader.text(path)
-        if text is None:
-            continue
-        try:
-            yield path, split_front_matter(text, reader.shown(path))
-        except SourceError as err:
-            reader.problems.append(err.problem)
-
-
-def _article_file(job: tuple[Path, str, tzinfo]) -> tuple[Article | None, list[Problem]]:
-    path, shown, tz = job
+def _article_result(path: Path, shown: str, tz: tzinfo) -> ArticleResult:
     try:
         doc = split_front_matter(read_text(path, shown), shown)
     except SourceError as err:
-        return None, [err.problem]
-    return parse_article(doc, path.stem, shown, tz)
+        return None, (err.problem,)
+    article, problems = parse_article(doc, path.stem, shown, tz)
+    return article, tuple(problems)
 
 
-def _load_articles(reader: _Reader, tz: tzinfo) -> list[Article]:
-    jobs = [(path, reader.shown(path), tz) for path in _files(reader.root / "posts", "**/*.md")]
-    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        # Parsing thousands of front matters is CPU-bound; results come back in file order.
-        with multiprocessing.get_context("fork").Pool() as pool:
-            results = pool.map(_article_file, jobs, chunksize=64)
-    else:
-        results = list(map(_article_file, jobs))
-    articles = []
-    for article, problems in results:
-        reader.problems.extend(problems)
-        if article:
-            articles.append(article)
-    return articles
+# -- Articles in helper processes -----------------------------------------------------------------
+# Forked helpers and this process take chunks of articles in turn from a shared counter: this process
+# joins in once it has read the units, and nobody waits while work is left. Helpers send each chunk
+# back as soon as it is parsed, cheap to pickle: a plain tuple per article, with the Markdown body
+# written as UTF-16 into memory shared with this process. (Pickling the bodies writes them as UTF-8,
+# and decoding that again here cost as much as the helpers saved.)
+
+_CHUNK = 48  # articles per chunk: small enough to share the tail of the work evenly
+_ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
+_BODY, _TAGS = _ARTICLE_FIELDS.index("body"), _ARTICLE_FIELDS.index("tags")
 
 
-def _load_pages(reader: _Reader) -> list[Page]:
+class _Bodies:
+    """Shared memory with room for each file's body as UTF-16: at most 2 bytes per byte of the file."""
+
+    def __init__(self, sizes: dict[int, int]):
+        self.offsets: dict[int, tuple[int, int]] = {}
+        total = 0
+        for index, size in sizes.items():
+            self.offsets[index] = (total, 2 * max(size, 0))
+            total += 2 * max(size, 0)
+        self.memory = mmap.mmap(-1, max(total, 1))  # anonymous and shared: forked helpers write into it
+
+    def put(self, index: int, body: str) -> str | bytes | int:
+        """In a helper: what stands for `body` in the article's tuple (its UTF-16 length when stored)."""
+        if body.isascii():
+            return body
+        data = body.encode("utf-16-le")
+        start, room = self.offsets[index]
+        if len(data) > room:  # the file grew since it was listed
+            return data
+        self.memory[start:start + len(data)] = data
+        return len(data)
+
+    def get(self, index: int, body: str | bytes | int) -> str:
+        if isinstance(body, str):
+            return body
+        if isinstance(body, bytes):
+            return body.decode("utf-16-le")
+        start = self.offsets[index][0]
+        with memoryview(self.memory) as view:
+            return str(view[start:start + body], "utf-16-le")
+
+    def close(self) -> None:
+        self.memory.close()
+
+
+def _pack(result: ArticleResult, index: int, bodies: _Bodies) -> tuple:
+    article, problems = result
+    if article is None:
+        return None, problems
+    row = [article.__dict__[name] for name in _ARTICLE_FIELDS]
+    row[_BODY] = bodies.put(index, row[_BODY])
+    row[_TAGS] = tuple((tag.label, tag.slug) for tag in article.tags)
+    return tuple(row), problems, article.media_links
+
+
+def _unpack(packed: tuple, index: int, bodies: _Bodies, tags: dict[tuple[str, str], Tag]) -> ArticleResult:
+    if packed[0] is None:
+        return packed
+    row, problems, media_links = packed
+    row = list(row)
+    row[_BODY] = bodies.get(index, row[_BODY])
+    row[_TAGS] = tuple(tags.get(pair) or tags.setdefault(pair, Tag(*pair)) for pair in row[_TAGS])
+    article = Article(*row)
+    article.__dict__["media_links"] = media_links  # the cached_property, found by the helper
+    return article, problems
+
+
+class _ArticleLoader:
+    """Parses the articles that the cache does not have, with forked helpers when there are many;
+    collect() gives them in file order and reports their problems."""
+
+    def __init__(self, reader: _Reader, tz: tzinfo, cache: ParseCache | None):
+        self.reader, self.tz, self.cache = reader, tz, cache
+        self.files = reader.files("posts", (".md",))
+        self.results: list[ArticleResult | None] = [None] * len(self.files)
+        self.stamps: list[tuple | None] = [None] * len(self.files)
+        self.todo: list[int] = []
+        for index, file in enumerate(self.files):
+            if cache is not None:
+                self.stamps[index], self.results[index] = _reuse(cache.articles, file, tz)
+                if self.results[index] is not None:
+                    continue
+            self.todo.append(index)
+        self.chunks = [self.todo[i:i + _CHUNK] for i in range(0, len(self.todo), _CHUNK)]
+        self.helpers: list[tuple[Any, Any]] = []  # (process, connection)
+        self.counter: Any = None
+        self.bodies: _Bodies | None = None
+        self.received: list[tuple[int, list[tuple]]] = []  # chunks from helpers, not yet unpacked
+        self.receivers: list[threading.Thread] = []
+
+    def __enter__(self) -> "_ArticleLoader":
+        cpus = os.cpu_count() or 1
+        if len(self.todo) >= PARALLEL_FROM and cpus > 1:
+            context = multiprocessing.get_context("fork")
+            self.counter = context.Value("i", 0)
+            self.bodies = _Bodies({i: self.files[i].size for i in self.todo})
+            for _ in range(cpus - 1):
+                receiver, sender = context.Pipe(duplex=False)
+                # Forked: the file list, the counter and the shared memory are inherited, not pickled.
+                process = context.Process(target=self._helper, args=(sender,), daemon=True)
+                process.start()
+                sender.close()
+                # A thread takes in what the helper sends, so it never waits on a full pipe.
+                thread = threading.Thread(target=self._receive, args=(receiver,), daemon=True)
+                thread.start()
+                self.helpers.append((process, receiver))
+                self.receivers.append(thread)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process, _ in self.helpers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for thread in self.receivers:
+            thread.join()
+        for _, receiver in self.helpers:
+            receiver.close()
+        self.helpers, self.receivers = [], []
+        if self.bodies is not None:
+            self.bodies.close()
+            self.bodies = None
+
+    def _claim(self) -> int | None:
+        """The next chunk nobody has taken, or None when all are taken."""
+        with self.counter.get_lock():
+            index = self.counter.value
+            if index >= len(self.chunks):
+                return None
+            self.counter.value = index + 1
+        return index
+
+    def _parse(self, index: int) -> list[ArticleResult]:
+        tz, files = self.tz, self.files
+        return [_article_result(files[i].path, files[i].shown, tz) for i in self.chunks[index]]
+
+    def _helper(self, sender: Any) -> None:
+        """In a forked process: parse chunks and send each back; stop at the first error, which the
+        parent process meets again when it parses what is missing."""
+        try:
+            while (index := self._claim()) is not None:
+                chunk, bodies = self.chunks[index], self.bodies
+                sender.send((index, [_pack(result, i, bodies) for i, result in zip(chunk, self._parse(index))]))
+        except Exception:  # noqa: BLE001
+            pass
+        sender.close()
+
+    def _receive(self, receiver: Any) -> None:
+        try:
+            while True:
+                self.received.append(receiver.recv())
+        except (EOFError, OSError):  # the helper is done (or died: what it did not send is parsed here)
+            pass
+
+    def _store(self, index: int, results: list[ArticleResult]) -> None:
+        for i, result in zip(self.chunks[index], results):
+            self.results[i] = result
+
+    def _unpack_received(self, tags: dict[tuple[str, str], Tag]) -> None:
+        while self.received:
+            index, packed = self.received.pop()
+            self._store(index, [_unpack(item, i, self.bodies, tags) for i, item in zip(self.chunks[index], packed)])
+
+    def collect(self) -> list[Article]:
+        if self.counter is None:
+            for index in range(len(self.chunks)):
+                self._store(index, self._parse(index))
+        else:
+            tags: dict[tuple[str, str], Tag] = {}
+            while (index := self._claim()) is not None:
+                self._store(index, self._parse(index))
+                self._unpack_received(tags)
+            for thread in self.receivers:
+                thread.join()
+            self._unpack_received(tags)
+            for index, chunk in enumerate(self.chunks):
+                if self.results[chunk[0]] is None:
+                    self._store(index, self._parse(index))
+        if self.cache is not None:
+            entries = self.cache.articles
+            for index in self.todo:
+                if self.stamps[index] is not None:
+                    entries[self.files[index].path] = (self.stamps[index], self.results[index])
+            self.cache.reads += len(self.todo)
+            _forget_others(entries, self.files)
+        articles = []
+        for article, problems in self.results:
+            self.reader.problems.extend(problems)
+            if article:
+                articles.append(article)
+        return articles
+
+
+def _page_result(path: Path, shown: str) -> PageResult:
+    try:
+        doc = split_front_matter(read_text(path, shown), shown)
+    except SourceError as err:
+        return None, (err.problem,)
+    page, problems = parse_page(doc, path.stem, shown)
+    return page, tuple(problems)
+
+
+def _load_pages(reader: _Reader, cache: ParseCache | None) -> list[Page]:
     pages = []
-    for path, doc in _documents(reader, "pages"):
-        page, problems = parse_page(doc, path.stem, reader.shown(path))
+    for page, problems in _cached(cache, cache.pages if cache else None, reader.files("pages", (".md",)),
+                                  _page_result):
         reader.problems.extend(problems)
         if page:
             pages.append(page)
@@ -232,7 +541,10 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
             problem = media_problem(a.image, media, root)
             if problem:
                 problems.append(Problem(a.path, a.line_of("image"), "image", *problem))
-        problems += _body_media(a.body, a.body_line, a.path, media, root)
+        for ref, line in a.media_links:
+            problem = media_problem(ref, media, root)
+            if problem:
+                problems.append(Problem(a.path, line, "body", *problem))
     return problems
 
 
@@ -247,20 +559,6 @@ def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | No
     if relative not in media:
         return f"`{ref}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
     return None
-
-
-def _body_media(body: str, first_line: int, path: str, media: set[str], root: Path) -> list[Problem]:
-    problems = []
-    if "](" not in body:
-        return problems
-    for match in _MD_LINK.finditer(body):
-        ref = match.group(1)
-        if ref.lstrip("/").startswith("media/") or ref.startswith(".."):
-            problem = media_problem(ref, media, root)
-            if problem:
-                line = first_line + body.count("\n", 0, match.start())
-                problems.append(Problem(path, line, "body", *problem))
-    return problems
 
 
 def _check_media_refs(config: SiteConfig, media: set[str], root: Path) -> list[Problem]:
