@@ -49,9 +49,10 @@ class ParseCache:
     long as it has them, and the entries of deleted files are dropped. One load() at a time.
     """
 
-    articles: dict[Path, tuple[tuple, ArticleResult]] = field(default_factory=dict)
-    units: dict[Path, tuple[tuple, YamlResult]] = field(default_factory=dict)
-    pages: dict[Path, tuple[tuple, PageResult]] = field(default_factory=dict)
+    # By file path (str): (stamp, what parsing the file gave).
+    articles: dict[str, tuple[tuple, ArticleResult]] = field(default_factory=dict)
+    units: dict[str, tuple[tuple, YamlResult]] = field(default_factory=dict)
+    pages: dict[str, tuple[tuple, PageResult]] = field(default_factory=dict)
     reads: int = 0  # files read and parsed by the last load() that used this cache
 
 
@@ -68,10 +69,17 @@ class Content:
 
 
 class _File(NamedTuple):
-    path: Path
-    shown: str
+    path: str  # root/folder/…/name.md
+    name: str
+    shown: str  # as problems show it
     size: int
     mtime_ns: int
+
+    @property
+    def stem(self) -> str:
+        """Path(name).stem, without making a Path."""
+        dot = self.name.rfind(".")
+        return self.name[:dot] if 0 < dot < len(self.name) - 1 else self.name
 
 
 @dataclass
@@ -87,16 +95,19 @@ class _Reader:
     def shown(self, path: Path) -> str:
         return f"{self._prefix}/{path.relative_to(self.root).as_posix()}"
 
-    def files(self, folder: str, suffixes: tuple[str, ...] = ()) -> list[_File]:
+    def files(self, folder: str, suffixes: tuple[str, ...] = (), stat: bool = True) -> list[_File]:
         """The files under root/folder whose names end with one of `suffixes` (any name when empty), in
-        the order of sorted(folder.glob("**/*<suffix>")), with their size and mtime (-1 if unknown)."""
+        the order of sorted(folder.glob("**/*<suffix>")), with their size and mtime (-1 if unknown or
+        not asked for: a stat per file is a tenth of loading 5,000 articles without a cache)."""
         top = self.root / folder
         if not top.is_dir():
             return []
         found: list[tuple[tuple[str, ...], os.DirEntry]] = []
         _walk(os.fspath(top), (folder,), suffixes, found)
         found.sort(key=lambda item: item[0])  # Paths sort by their parts: "a/b.md" before "a-c.md"
-        return [_File(Path(entry.path), f"{self._prefix}/{'/'.join(parts)}", *_stat(entry)) for parts, entry in found]
+        prefix = self._prefix
+        return [_File(entry.path, entry.name, f"{prefix}/{'/'.join(parts)}", *(_stat(entry) if stat else (-1, -1)))
+                for parts, entry in found]
 
     def media(self) -> tuple[str, ...]:
         """Every file under media/, relative to the root: "media/2024/anh.jpg"."""
@@ -147,7 +158,7 @@ def _stat(entry: os.DirEntry) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _reuse(entries: dict[Path, tuple[tuple, Any]], file: _File, *extra: object) -> tuple[tuple | None, Any]:
+def _reuse(entries: dict[str, tuple[tuple, Any]], file: _File, *extra: object) -> tuple[tuple | None, Any]:
     """(stamp, cached result or None): a cached result is reused only if the file and `extra` are the same."""
     if file.mtime_ns < 0:
         return None, None
@@ -156,16 +167,16 @@ def _reuse(entries: dict[Path, tuple[tuple, Any]], file: _File, *extra: object) 
     return stamp, (entry[1] if entry is not None and entry[0] == stamp else None)
 
 
-def _cached(cache: ParseCache | None, entries: dict[Path, tuple[tuple, Any]] | None, files: list[_File],
-            parse: Callable[[Path, str], Any]) -> list[Any]:
-    """parse(path, shown) of every file, taken from `entries` where the file is unchanged."""
+def _cached(cache: ParseCache | None, entries: dict[str, tuple[tuple, Any]] | None, files: list[_File],
+            parse: Callable[[_File], Any]) -> list[Any]:
+    """parse(file) of every file, taken from `entries` where the file is unchanged."""
     if cache is None or entries is None:
-        return [parse(file.path, file.shown) for file in files]
+        return [parse(file) for file in files]
     results = []
     for file in files:
         stamp, result = _reuse(entries, file)
         if result is None:
-            result = parse(file.path, file.shown)
+            result = parse(file)
             cache.reads += 1
             if stamp is not None:
                 entries[file.path] = (stamp, result)
@@ -174,7 +185,7 @@ def _cached(cache: ParseCache | None, entries: dict[Path, tuple[tuple, Any]] | N
     return results
 
 
-def _forget_others(entries: dict[Path, Any], files: list[_File]) -> None:
+def _forget_others(entries: dict[str, Any], files: list[_File]) -> None:
     """Drop the entries of files that are gone, so a deleted file disappears and memory stays bounded."""
     current = {file.path for file in files}
     for path in [p for p in entries if p not in current]:
@@ -218,7 +229,7 @@ def load(root: Path, cache: ParseCache | None = None) -> tuple[Content | None, l
     return Content(root, config, units, tuple(articles), tuple(pages), media), reader.problems
 
 
-def _read_yaml(path: Path, shown: str) -> YamlResult:
+def _read_yaml(path: Path | str, shown: str) -> YamlResult:
     """A YAML file's data, its problems, and whether it could not be read or parsed."""
     try:
         text = read_text(path, shown)
@@ -232,17 +243,17 @@ def _load_units(reader: _Reader, scale: tuple[str, ...], cache: ParseCache | Non
     units: dict[str, Unit] = {}
     files = []
     for file in reader.files("units", (".yaml", ".yml")):
-        unit_id = file.path.stem
-        if file.path.suffix not in (".yaml", ".yml"):  # ".yaml" alone is a hidden file without a suffix
+        unit_id, suffix = file.stem, Path(file.name).suffix
+        if suffix not in (".yaml", ".yml"):  # ".yaml" alone is a hidden file without a suffix
             continue
         if not is_slug(unit_id):
             reader.problems.append(Problem(file.shown, 0, "", f"unit id `{unit_id}` (the file name) is not a slug",
-                                           f"rename the file to {slugify(unit_id)}{file.path.suffix}"))
+                                           f"rename the file to {slugify(unit_id)}{suffix}"))
             continue
         files.append(file)
-    results = _cached(cache, cache.units if cache else None, files, _read_yaml)
+    results = _cached(cache, cache.units if cache else None, files, _read_yaml_file)
     for file, (data, problems, failed) in zip(files, results):
-        unit_id = file.path.stem
+        unit_id = file.stem
         reader.problems.extend(problems)
         if failed:
             reader.broken_units.add(unit_id)
@@ -260,12 +271,16 @@ def _load_units(reader: _Reader, scale: tuple[str, ...], cache: ParseCache | Non
     return units
 
 
-def _article_result(path: Path, shown: str, tz: tzinfo) -> ArticleResult:
+def _read_yaml_file(file: _File) -> YamlResult:
+    return _read_yaml(file.path, file.shown)
+
+
+def _article_result(file: _File, tz: tzinfo) -> ArticleResult:
     try:
-        doc = split_front_matter(read_text(path, shown), shown)
+        doc = split_front_matter(read_text(file.path, file.shown), file.shown)
     except SourceError as err:
         return None, (err.problem,)
-    article, problems = parse_article(doc, path.stem, shown, tz)
+    article, problems = parse_article(doc, file.stem, file.shown, tz)
     return article, tuple(problems)
 
 
@@ -281,57 +296,55 @@ _ARTICLE_FIELDS = tuple(Article.__dataclass_fields__)
 _BODY, _TAGS = _ARTICLE_FIELDS.index("body"), _ARTICLE_FIELDS.index("tags")
 
 
-class _Bodies:
-    """Shared memory with room for each file's body as UTF-16: at most 2 bytes per byte of the file."""
+class _Arena:
+    """Shared memory that one forked helper writes article bodies into, as UTF-16, one after another.
+    Only what is written takes memory; bodies that do not fit any more go through the pipe."""
 
-    def __init__(self, sizes: dict[int, int]):
-        self.offsets: dict[int, tuple[int, int]] = {}
-        total = 0
-        for index, size in sizes.items():
-            self.offsets[index] = (total, 2 * max(size, 0))
-            total += 2 * max(size, 0)
-        self.memory = mmap.mmap(-1, max(total, 1))  # anonymous and shared: forked helpers write into it
+    def __init__(self, size: int = 1 << 28):
+        self.memory = mmap.mmap(-1, size)  # anonymous and shared: the helper forked after this writes into it
+        self.used = 0  # counted in the helper
 
-    def put(self, index: int, body: str) -> str | bytes | int:
-        """In a helper: what stands for `body` in the article's tuple (its UTF-16 length when stored)."""
+    def put(self, body: str) -> str | bytes | tuple[int, int]:
+        """In the helper: what stands for `body` in the article's tuple."""
         if body.isascii():
             return body
         data = body.encode("utf-16-le")
-        start, room = self.offsets[index]
-        if len(data) > room:  # the file grew since it was listed
+        start = self.used
+        if start + len(data) > len(self.memory):
             return data
         self.memory[start:start + len(data)] = data
-        return len(data)
+        self.used = start + len(data)
+        return start, len(data)
 
-    def get(self, index: int, body: str | bytes | int) -> str:
+    def get(self, body: str | bytes | tuple[int, int]) -> str:
         if isinstance(body, str):
             return body
         if isinstance(body, bytes):
             return body.decode("utf-16-le")
-        start = self.offsets[index][0]
+        start, length = body
         with memoryview(self.memory) as view:
-            return str(view[start:start + body], "utf-16-le")
+            return str(view[start:start + length], "utf-16-le")
 
     def close(self) -> None:
         self.memory.close()
 
 
-def _pack(result: ArticleResult, index: int, bodies: _Bodies) -> tuple:
+def _pack(result: ArticleResult, arena: _Arena) -> tuple:
     article, problems = result
     if article is None:
         return None, problems
     row = [article.__dict__[name] for name in _ARTICLE_FIELDS]
-    row[_BODY] = bodies.put(index, row[_BODY])
+    row[_BODY] = arena.put(row[_BODY])
     row[_TAGS] = tuple((tag.label, tag.slug) for tag in article.tags)
     return tuple(row), problems, article.media_links
 
 
-def _unpack(packed: tuple, index: int, bodies: _Bodies, tags: dict[tuple[str, str], Tag]) -> ArticleResult:
+def _unpack(packed: tuple, arena: _Arena, tags: dict[tuple[str, str], Tag]) -> ArticleResult:
     if packed[0] is None:
         return packed
     row, problems, media_links = packed
     row = list(row)
-    row[_BODY] = bodies.get(index, row[_BODY])
+    row[_BODY] = arena.get(row[_BODY])
     row[_TAGS] = tuple(tags.get(pair) or tags.setdefault(pair, Tag(*pair)) for pair in row[_TAGS])
     article = Article(*row)
     article.__dict__["media_links"] = media_links  # the cached_property, found by the helper
@@ -344,7 +357,7 @@ class _ArticleLoader:
 
     def __init__(self, reader: _Reader, tz: tzinfo, cache: ParseCache | None):
         self.reader, self.tz, self.cache = reader, tz, cache
-        self.files = reader.files("posts", (".md",))
+        self.files = reader.files("posts", (".md",), stat=cache is not None)
         self.results: list[ArticleResult | None] = [None] * len(self.files)
         self.stamps: list[tuple | None] = [None] * len(self.files)
         self.todo: list[int] = []
@@ -355,10 +368,9 @@ class _ArticleLoader:
                     continue
             self.todo.append(index)
         self.chunks = [self.todo[i:i + _CHUNK] for i in range(0, len(self.todo), _CHUNK)]
-        self.helpers: list[tuple[Any, Any]] = []  # (process, connection)
+        self.helpers: list[tuple[Any, Any, _Arena]] = []  # (process, connection, its shared memory)
         self.counter: Any = None
-        self.bodies: _Bodies | None = None
-        self.received: list[tuple[int, list[tuple]]] = []  # chunks from helpers, not yet unpacked
+        self.received: list[tuple[_Arena, int, list[tuple]]] = []  # chunks from helpers, not yet unpacked
         self.receivers: list[threading.Thread] = []
 
     def __enter__(self) -> "_ArticleLoader":
@@ -366,33 +378,31 @@ class _ArticleLoader:
         if len(self.todo) >= PARALLEL_FROM and cpus > 1:
             context = multiprocessing.get_context("fork")
             self.counter = context.Value("i", 0)
-            self.bodies = _Bodies({i: self.files[i].size for i in self.todo})
             for _ in range(cpus - 1):
+                arena = _Arena()
                 receiver, sender = context.Pipe(duplex=False)
                 # Forked: the file list, the counter and the shared memory are inherited, not pickled.
-                process = context.Process(target=self._helper, args=(sender,), daemon=True)
+                process = context.Process(target=self._helper, args=(sender, arena), daemon=True)
                 process.start()
                 sender.close()
                 # A thread takes in what the helper sends, so it never waits on a full pipe.
-                thread = threading.Thread(target=self._receive, args=(receiver,), daemon=True)
+                thread = threading.Thread(target=self._receive, args=(receiver, arena), daemon=True)
                 thread.start()
-                self.helpers.append((process, receiver))
+                self.helpers.append((process, receiver, arena))
                 self.receivers.append(thread)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for process, _ in self.helpers:
+        for process, _, _ in self.helpers:
             if process.is_alive():
                 process.terminate()
             process.join()
         for thread in self.receivers:
             thread.join()
-        for _, receiver in self.helpers:
+        for _, receiver, arena in self.helpers:
             receiver.close()
+            arena.close()
         self.helpers, self.receivers = [], []
-        if self.bodies is not None:
-            self.bodies.close()
-            self.bodies = None
 
     def _claim(self) -> int | None:
         """The next chunk nobody has taken, or None when all are taken."""
@@ -405,23 +415,22 @@ class _ArticleLoader:
 
     def _parse(self, index: int) -> list[ArticleResult]:
         tz, files = self.tz, self.files
-        return [_article_result(files[i].path, files[i].shown, tz) for i in self.chunks[index]]
+        return [_article_result(files[i], tz) for i in self.chunks[index]]
 
-    def _helper(self, sender: Any) -> None:
+    def _helper(self, sender: Any, arena: _Arena) -> None:
         """In a forked process: parse chunks and send each back; stop at the first error, which the
         parent process meets again when it parses what is missing."""
         try:
             while (index := self._claim()) is not None:
-                chunk, bodies = self.chunks[index], self.bodies
-                sender.send((index, [_pack(result, i, bodies) for i, result in zip(chunk, self._parse(index))]))
+                sender.send((index, [_pack(result, arena) for result in self._parse(index)]))
         except Exception:  # noqa: BLE001
             pass
         sender.close()
 
-    def _receive(self, receiver: Any) -> None:
+    def _receive(self, receiver: Any, arena: _Arena) -> None:
         try:
             while True:
-                self.received.append(receiver.recv())
+                self.received.append((arena, *receiver.recv()))
         except (EOFError, OSError):  # the helper is done (or died: what it did not send is parsed here)
             pass
 
@@ -431,8 +440,8 @@ class _ArticleLoader:
 
     def _unpack_received(self, tags: dict[tuple[str, str], Tag]) -> None:
         while self.received:
-            index, packed = self.received.pop()
-            self._store(index, [_unpack(item, i, self.bodies, tags) for i, item in zip(self.chunks[index], packed)])
+            arena, index, packed = self.received.pop()
+            self._store(index, [_unpack(item, arena, tags) for item in packed])
 
     def collect(self) -> list[Article]:
         if self.counter is None:
@@ -464,12 +473,12 @@ class _ArticleLoader:
         return articles
 
 
-def _page_result(path: Path, shown: str) -> PageResult:
+def _page_result(file: _File) -> PageResult:
     try:
-        doc = split_front_matter(read_text(path, shown), shown)
+        doc = split_front_matter(read_text(file.path, file.shown), file.shown)
     except SourceError as err:
         return None, (err.problem,)
-    page, problems = parse_page(doc, path.stem, shown)
+    page, problems = parse_page(doc, file.stem, file.shown)
     return page, tuple(problems)
 
 

@@ -91,12 +91,12 @@ def _make_loader(first_line: int) -> type:
 _LOADERS = {1: _make_loader(1), 2: _make_loader(2)}
 
 
-def read_text(path: Path, shown: str) -> str:
+def read_text(path: Path | str, shown: str) -> str:
     """UTF-8 text with or without BOM, LF line ends, NFC; a clear error for other encodings."""
     return decode_text(read_bytes(path), shown)
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path | str) -> bytes:
     """The file's bytes, like Path.read_bytes() but with a third of its cost (no buffered file object)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:

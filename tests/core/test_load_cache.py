@@ -154,7 +154,7 @@ def test_cache_forgets_a_deleted_file_and_reads_a_new_one(tmp_path):
     write_tree(root, {"posts/bai-ba.md": ARTICLE.format(title="Bài ba", date="2024-03-01 07:00")})
     content, _ = load(root, cache)
     assert titles(content) == ["Bài ba", "Bài một"] and cache.reads == 1
-    assert sorted(p.name for p in cache.articles) == ["bai-ba.md", "bai-mot.md"]
+    assert sorted(Path(p).name for p in cache.articles) == ["bai-ba.md", "bai-mot.md"]
 
 
 def test_cache_reports_a_broken_file_on_every_load(tmp_path):
@@ -216,13 +216,13 @@ def test_cache_with_helper_processes_gives_a_fresh_load(tmp_path, monkeypatch, p
     assert cache.reads == 1
 
 
-def test_a_body_that_outgrew_its_room_travels_by_pipe():
-    bodies = loader._Bodies({0: 4, 1: 100})
+def test_bodies_that_do_not_fit_in_shared_memory_travel_by_pipe():
+    arena = loader._Arena(size=30)
     try:
-        grown = bodies.put(0, "Đảng bộ xã")  # the file grew after it was listed: 4 bytes, room for 8
-        stored = bodies.put(1, "Đảng bộ xã")
-        assert isinstance(grown, bytes) and isinstance(stored, int)
-        assert bodies.get(0, grown) == bodies.get(1, stored) == "Đảng bộ xã"
-        assert bodies.put(1, "ascii") == "ascii"
+        stored = arena.put("Đảng bộ xã")  # 20 bytes as UTF-16
+        too_big = arena.put("Chi bộ ấp")  # 18 more: no room left
+        assert isinstance(stored, tuple) and isinstance(too_big, bytes)
+        assert arena.get(stored) == "Đảng bộ xã" and arena.get(too_big) == "Chi bộ ấp"
+        assert arena.put("ascii") == "ascii"
     finally:
-        bodies.close()
+        arena.close()
