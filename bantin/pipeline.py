@@ -20,7 +20,7 @@ from .assets import Asset, collect
 from .counter.snapshot import SnapshotError, load_snapshot
 from .fragments import Fragments
 from .i18n import format_long_date, translator
-from .loader import Content, load
+from .loader import Content, ParseCache, load
 from .markup import MarkdownRenderer, MediaInfo
 from .media import image_sizes
 from .text import nfc
@@ -66,9 +66,9 @@ class Report:
     seconds: float = 0.0
 
 
-def check(options: Options) -> tuple[Content | None, list[Problem]]:
-    """Validate the content tree and its statistics; nothing is written."""
-    content, problems = load(options.content)
+def check(options: Options, cache: ParseCache | None = None) -> tuple[Content | None, list[Problem]]:
+    """Validate the content tree and its statistics; nothing is written. `cache` spares unchanged files."""
+    content, problems = load(options.content, cache)
     if content is not None:
         table = stats.compute(content.units, content.config.rating_scale)
         warnings = stats.check(content.units, table, content.config.rating_scale)
@@ -90,10 +90,12 @@ def build_time(options: Options, tz) -> datetime:
     return datetime.now(tz)
 
 
-def build(options: Options, progress: Progress | None = None) -> Report:
-    """Build the site into `options.out`; raise BuildFailed (leaving the old output) on any error."""
+def build(options: Options, progress: Progress | None = None, cache: ParseCache | None = None) -> Report:
+    """Build the site into `options.out`; raise BuildFailed (leaving the old output) on any error.
+
+    `cache` keeps parsed source files between the builds of one process (serve)."""
     started = time.perf_counter()
-    content, problems = check(options)
+    content, problems = check(options, cache)
     if content is None:
         raise BuildFailed([p for p in problems if p.severity == "error"])
     config = content.config.with_base_url(options.base_url) if options.base_url else content.config

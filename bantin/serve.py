@@ -39,6 +39,7 @@ from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from .loader import ParseCache
 from .pipeline import BUILTIN_ASSETS, Options, build, template_problem
 from .problems import BuildFailed, Problem
 from .progress import progress_for, summary
@@ -154,6 +155,7 @@ class Builder:
         self._lock = threading.Lock()
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="bantin-build", daemon=True)
+        self.parsed = ParseCache()  # a rebuild re-reads only the files that changed
         shutil.rmtree(self.search_index, ignore_errors=True)  # a previous session's index is stale
 
     def build_once(self, changed: list[str] | None = None, progress=None) -> bool:
@@ -162,7 +164,7 @@ class Builder:
         started = time.perf_counter()
         first_index = self.options.search and not self.search_index.is_dir()
         try:
-            report = build(replace(self.options, search=first_index), progress)
+            report = build(replace(self.options, search=first_index), progress, self.parsed)
         except Exception as error:  # noqa: BLE001 - any failure must keep the server alive
             self._failed(problems_of(error), time.perf_counter() - started, error)
             return False
