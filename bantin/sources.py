@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,15 +166,16 @@ _SPECIAL_START = _INDICATORS | set(_RESOLVERS)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
-def _plain_scalar(value: str) -> Any:
-    """A non-empty plain scalar as PyYAML resolves and constructs it (BaseResolver.resolve)."""
+def _plain_scalar(value: str, normal: bool) -> Any:
+    """A non-empty plain scalar as PyYAML resolves and constructs it (BaseResolver.resolve); `normal`
+    when the text it was cut from is NFC (and so is the value: a cut cannot make characters compose)."""
     for tag, regexp in _RESOLVERS.get(value[0], ()):
         if regexp.match(value):
             break
     else:
         tag = _STR
     if tag == _STR:
-        return value if value.isascii() else nfc(value)
+        return value if normal or value.isascii() else nfc(value)
     if tag == _NULL:
         return None
     if tag == _BOOL:
@@ -185,12 +187,12 @@ def _plain_scalar(value: str) -> Any:
     raise _NotSimple  # `=` (the value tag), `<<` (merge) …
 
 
-def _simple_value(value: str, line: int) -> Any:
+def _simple_value(value: str, line: int, normal: bool) -> Any:
     first = value[0]
     if first not in _INDICATORS:
         if ": " in value or value[-1] == ":" or " #" in value:
             raise _NotSimple
-        return _plain_scalar(value)
+        return _plain_scalar(value, normal)
     last = value[-1]
     if first == "[" and last == "]":
         inner = value[1:-1]
@@ -198,7 +200,7 @@ def _simple_value(value: str, line: int) -> Any:
         for item in items:
             if not _FLOW_ITEM.fullmatch(item):
                 raise _NotSimple
-        result = LineList(_plain_scalar(item) for item in items)
+        result = LineList(_plain_scalar(item, normal) for item in items)
         result.line = line
         result.item_lines = [line] * len(items)
         return result
@@ -206,12 +208,13 @@ def _simple_value(value: str, line: int) -> Any:
         inner = value[1:-1]
         if "'" in inner.replace("''", ""):
             raise _NotSimple
-        return nfc(inner.replace("''", "'"))
+        inner = inner.replace("''", "'")
+        return inner if normal else nfc(inner)
     if len(value) > 1 and first == last == '"':
         inner = value[1:-1]
         if '"' in inner or "\\" in inner:
             raise _NotSimple
-        return nfc(inner)
+        return inner if normal else nfc(inner)
     raise _NotSimple
 
 
@@ -219,6 +222,7 @@ def _simple_yaml(text: str, first_line: int) -> tuple[LineDict, list[tuple[str, 
     """The mapping and duplicate keys of `key: value` lines, or None when PyYAML must read the text."""
     if _NOT_SIMPLE_CHAR.search(text):
         return None
+    normal = text.isascii() or unicodedata.is_normalized("NFC", text)  # then so is every value: no nfc()
     result = LineDict()
     result.key_lines = key_lines = {}
     duplicates: list[tuple[str, int]] = []
@@ -230,7 +234,7 @@ def _simple_yaml(text: str, first_line: int) -> tuple[LineDict, list[tuple[str, 
             if match is None:
                 return None
             key, value = match.groups()
-            if key[0] in _RESOLVERS and _plain_scalar(key) != key:  # `null:`, `true:`, `1_000:` …
+            if key[0] in _RESOLVERS and _plain_scalar(key, True) != key:  # `null:`, `true:`, `1_000:` …
                 return None
             if value:
                 value = value.rstrip(" ")
@@ -238,10 +242,10 @@ def _simple_yaml(text: str, first_line: int) -> tuple[LineDict, list[tuple[str, 
             if not value:
                 value = None
             elif value[0] in _SPECIAL_START:
-                value = _simple_value(value, number)
+                value = _simple_value(value, number, normal)
             elif ": " in value or " #" in value or value[-1] == ":":
                 return None
-            elif not value.isascii():
+            elif not normal and not value.isascii():
                 value = nfc(value)
             if not key_lines:
                 result.line = number
@@ -269,8 +273,10 @@ class _Builder:
     Raises _NotSimple on anything else (tags, merge keys, aliases of lists and mappings …) for the
     constructor to handle; tests/core/test_yaml_fast_path.py compares both on the same texts."""
 
-    def __init__(self, loader: Any, first_line: int):
+    def __init__(self, loader: Any, first_line: int, normal: bool = False):
         self.first_line = first_line
+        # An NFC text gives NFC scalars, except through escapes in double quotes ("e\\u0301").
+        self.normal = normal
         self.duplicates: list[tuple[str, int]] = loader.duplicates
         self.scalars = {tag: loader.yaml_constructors[tag].__get__(loader) for tag in (_NULL, _BOOL, _INT, _FLOAT)}
         self.seen: set[int] = set()
@@ -280,7 +286,7 @@ class _Builder:
         if kind is yaml.ScalarNode:
             if tag == _STR:
                 value = node.value
-                return value if value.isascii() else nfc(value)
+                return value if value.isascii() or (self.normal and node.style != '"') else nfc(value)
             if tag in self.scalars:
                 return self.scalars[tag](node)
             raise _NotSimple
@@ -295,7 +301,9 @@ class _Builder:
             for key_node, value_node in node.value:
                 if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
                     raise _NotSimple  # merge keys `<<`, `=`, numbers, lists …
-                key = key_node.value if key_node.value.isascii() else nfc(key_node.value)
+                key = key_node.value
+                if not (key.isascii() or (self.normal and key_node.style != '"')):
+                    key = nfc(key)
                 line = key_node.start_mark.line + first_line
                 if key in result:
                     self.duplicates.append((key, line))
@@ -320,7 +328,7 @@ def _pyyaml(text: str, shown: str, first_line: int) -> tuple[Any, list[tuple[str
         data = None
         if node is not None:
             try:
-                data = _Builder(loader, first_line).build(node)
+                data = _Builder(loader, first_line, unicodedata.is_normalized("NFC", text)).build(node)
             except Exception:  # noqa: BLE001 - anything unusual: PyYAML's constructor decides, errors included
                 loader.duplicates = []
                 data = loader.construct_document(node)

@@ -8,6 +8,7 @@ keys must equal PyYAML's, and it must never answer a text that PyYAML rejects.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,8 @@ SIMPLE = [
     "\n\ntitle: starts after blank lines\n",
     "# comment first\ntitle: A\n",
     "title: \u00a0non-breaking space\u00a0\n",
+    # NFD (macOS) text: values come out NFC, as PyYAML's constructors make them
+    "title: Tie\u0302\u0301ng Vie\u0323t\ntags: [Vie\u0323t, Nam]\nsource: 'Ba\u0301o'\nx: \"Đa\u0309ng\"\n",
 ]
 
 # Texts the fast path must leave to PyYAML (some valid, some errors).
@@ -113,7 +116,7 @@ def test_reads_every_front_matter_of_the_repository_as_pyyaml_does():
 # Random lines built from the characters that matter to YAML's grammar and resolvers.
 _TRICKY = list(":#'\",[]{}?!&*|>%@`~=<\\\t\u2028-+_.") + ["e", "NULL", "true", "On", ".inf", "0x", "0o"]
 # Plain characters weigh more, so that a good share of the texts is simple enough for the fast path.
-_CHARS = st.sampled_from(list("aZyn ệĐx0159 \u00a0") * 8 + _TRICKY)
+_CHARS = st.sampled_from(list("aZyn ệĐx0159 \u00a0") * 8 + _TRICKY + ["\u0301", "e\u0301", "\u0323"])
 _KEYS = st.sampled_from(["title", "date", "tags", "_x", "a-b", "Y", "x1"] * 3 + ["null", "true", "on", "tiêu", "1"])
 _VALUES = st.lists(_CHARS, max_size=8).map("".join)
 _FLOW = st.lists(_VALUES, max_size=4).map(lambda items: "[" + ",".join(items) + "]")
@@ -163,7 +166,7 @@ def built(text: str, first_line: int):
         if node is None:
             return None
         try:
-            data = _Builder(loader, first_line).build(node)
+            data = _Builder(loader, first_line, unicodedata.is_normalized("NFC", text)).build(node)  # as _pyyaml
         except Exception:  # noqa: BLE001 - stepping aside, as _pyyaml does
             return None
         return ("ok", shape(data), list(loader.duplicates))
@@ -203,7 +206,8 @@ stats:
   none: ~
 """
 
-BUILT = [UNIT, "a: [1, [2, {b: c}]]\n", "- a\n- b: 1\n  b: 2\n", "x: 'quoted'\ny: \"esc\\tape\"\n", "5\n",
+BUILT = [UNIT, "ti\u0301tle: Vie\u0323t\nx: \"e\\u0301\"\ny: 'a\u0301'\nz: |\n  e\u0301\n", "x: \"e\\u0301\"\n",
+         '"k\\u0301": v\n', "a: [1, [2, {b: c}]]\n", "- a\n- b: 1\n  b: 2\n", "x: 'quoted'\ny: \"esc\\tape\"\n", "5\n",
          "a:\n  b:\n    c: [x, y]\n"]
 # The constructor must decide these: aliases, tags, merge keys, non-text keys, cycles.
 NOT_BUILT = ["a: &x [1]\nb: *x\n", "a: &x {k: 1}\nb: *x\n", "a: !!binary aGk=\n", "<<: {a: 1}\nb: 2\n",
@@ -239,7 +243,7 @@ def test_builds_every_yaml_file_of_the_repository_as_the_constructor_does():
     assert checked >= 10
 
 
-_SCALARS = st.one_of(st.text(alphabet="aĐệ :#'\"-?[]{},!&*|>%@`~=<.0159xe\\\n\t\u00a0", max_size=10), st.integers(),
+_SCALARS = st.one_of(st.text(alphabet="aĐệ :#'\"-?[]{},!&*|>%@`~=<.0159xe\\\n\t\u00a0\u0301", max_size=10), st.integers(),
                      st.floats(allow_nan=False), st.booleans(), st.none())
 _DATA = st.recursive(_SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(alphabet="ab: -Đ", min_size=1, max_size=4), inner, max_size=4)),
