@@ -300,7 +300,7 @@ class _Arena:
     """Shared memory that one forked helper writes article bodies into, as UTF-16, one after another.
     Only what is written takes memory; bodies that do not fit any more go through the pipe."""
 
-    def __init__(self, size: int = 1 << 28):
+    def __init__(self, size: int):
         self.memory = mmap.mmap(-1, size)  # anonymous and shared: the helper forked after this writes into it
         self.used = 0  # counted in the helper
 
@@ -378,17 +378,26 @@ class _ArticleLoader:
         if len(self.todo) >= PARALLEL_FROM and cpus > 1:
             context = multiprocessing.get_context("fork")
             self.counter = context.Value("i", 0)
-            for _ in range(cpus - 1):
-                arena = _Arena()
+            count = min(cpus - 1, max(1, len(self.todo) // max(1, PARALLEL_FROM // 2)))
+            # Room for ~64 KiB of UTF-16 per article a helper may take (a 13 KB Vietnamese article takes
+            # ~26 KiB); address space only, bounded for machines with many cores.
+            room = min(1 << 28, max(1 << 20, len(self.todo) * (1 << 16) // count))
+            for _ in range(count):
+                try:
+                    arena = _Arena(room)
+                except OSError:  # no memory to map: fewer helpers (none: this process parses everything)
+                    break
                 receiver, sender = context.Pipe(duplex=False)
                 # Forked: the file list, the counter and the shared memory are inherited, not pickled.
                 process = context.Process(target=self._helper, args=(sender, arena), daemon=True)
                 process.start()
                 sender.close()
-                # A thread takes in what the helper sends, so it never waits on a full pipe.
+                self.helpers.append((process, receiver, arena))
+            # Threads take in what helpers send, so they never wait on a full pipe; started after the
+            # last fork, so no helper is forked while a thread runs.
+            for _, receiver, arena in self.helpers:
                 thread = threading.Thread(target=self._receive, args=(receiver, arena), daemon=True)
                 thread.start()
-                self.helpers.append((process, receiver, arena))
                 self.receivers.append(thread)
         return self
 

@@ -99,6 +99,33 @@ def test_loads_a_valid_tree_in_helper_processes_as_in_one(tmp_path, monkeypatch,
     assert summary(content, problems) == serial_load(root, monkeypatch)
 
 
+def test_parses_what_a_failing_helper_left(tmp_path, monkeypatch, parallel):
+    root = write_tree(tmp_path / "content", many_articles(30))
+    expected = serial_load(root, monkeypatch)
+    parent, pack = os.getpid(), loader._pack
+    sent = []
+
+    def pack_then_fail(result, arena):
+        if os.getpid() != parent and len(sent) >= 4:  # in a helper, after a chunk or so
+            raise RuntimeError("helper failure")
+        sent.append(1)
+        return pack(result, arena)
+
+    monkeypatch.setattr(loader, "_pack", pack_then_fail)
+    assert summary(*load(root)) == expected
+
+
+def test_parses_everything_itself_without_memory_for_helpers(tmp_path, monkeypatch, parallel):
+    root = write_tree(tmp_path / "content", many_articles(12))
+    expected = serial_load(root, monkeypatch)
+
+    def no_memory(size):
+        raise OSError("Cannot allocate memory")
+
+    monkeypatch.setattr(loader, "_Arena", no_memory)
+    assert summary(*load(root)) == expected
+
+
 # -- ParseCache --------------------------------------------------------------------------------------
 
 def touch_same(path: Path, text: str) -> None:
