@@ -287,6 +287,8 @@ class _Builder:
             if tag == _STR:
                 value = node.value
                 return value if value.isascii() or (self.normal and node.style != '"') else nfc(value)
+            if tag == _INT and node.value.isdigit() and node.value.isascii() and node.value[:1] != "0":
+                return int(node.value)  # what construct_yaml_int gives for plain decimals, the usual kind
             if tag in self.scalars:
                 return self.scalars[tag](node)
             raise _NotSimple
