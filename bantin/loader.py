@@ -241,19 +241,17 @@ def _read_yaml(path: Path | str, shown: str) -> YamlResult:
 
 def _load_units(reader: _Reader, scale: tuple[str, ...], cache: ParseCache | None) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
-    files = []
-    for file in reader.files("units", (".yaml", ".yml")):
-        unit_id, suffix = file.stem, Path(file.name).suffix
-        if suffix not in (".yaml", ".yml"):  # ".yaml" alone is a hidden file without a suffix
-            continue
+    # ".yaml" alone is a hidden file without a suffix
+    listed = [file for file in reader.files("units", (".yaml", ".yml")) if Path(file.name).suffix in (".yaml", ".yml")]
+    results = iter(_cached(cache, cache.units if cache else None, [f for f in listed if is_slug(f.stem)],
+                           _read_yaml_file))
+    for file in listed:
+        unit_id = file.stem
         if not is_slug(unit_id):
             reader.problems.append(Problem(file.shown, 0, "", f"unit id `{unit_id}` (the file name) is not a slug",
-                                           f"rename the file to {slugify(unit_id)}{suffix}"))
+                                           f"rename the file to {slugify(unit_id)}{Path(file.name).suffix}"))
             continue
-        files.append(file)
-    results = _cached(cache, cache.units if cache else None, files, _read_yaml_file)
-    for file, (data, problems, failed) in zip(files, results):
-        unit_id = file.stem
+        data, problems, failed = next(results)
         reader.problems.extend(problems)
         if failed:
             reader.broken_units.add(unit_id)

@@ -9,7 +9,6 @@ keys must equal PyYAML's, and it must never answer a text that PyYAML rejects.
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 import yaml as pyyaml_module
