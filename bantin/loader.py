@@ -388,7 +388,12 @@ class _ArticleLoader:
                 receiver, sender = context.Pipe(duplex=False)
                 # Forked: the file list, the counter and the shared memory are inherited, not pickled.
                 process = context.Process(target=self._helper, args=(sender, arena), daemon=True)
-                process.start()
+                try:
+                    process.start()
+                except (AssertionError, OSError):  # in a daemonic process, or out of processes
+                    for thing in (sender, receiver, arena):
+                        thing.close()
+                    break
                 sender.close()
                 self.helpers.append((process, receiver, arena))
             # Threads take in what helpers send, so they never wait on a full pipe; started after the

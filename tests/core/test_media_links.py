@@ -16,7 +16,7 @@ def by_pattern(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
     return tuple(links)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(["](", "]", "(", ")", " ", "\n", "<", ">", "media/", "../", "/", "a", "x.png",
                                  "]( ", "\t", "](<", "]](", "ả"]), max_size=24).map("".join))
 @example("![a](media/x.png) [b](../y) [c](/media/z.jpg) [d](https://e.vn) ](media/a]b)")
