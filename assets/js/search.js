@@ -217,9 +217,11 @@
     if (mine !== generation) return; // a newer search started meanwhile
     ranked = found;
     shown = 0;
+    await showMore(mine);
+    if (mine !== generation) return;
+    // The count is announced (aria-live) once the first results are on the page, not before.
     setStatus(ranked.length ? fill(strings.tCount, { count: formatCount(ranked.length), query })
       : fill(strings.tNone, { query }));
-    await showMore(mine);
   };
 
   const showMore = async (mine) => {
