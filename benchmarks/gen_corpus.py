@@ -90,7 +90,7 @@ VERBS = (
     "huy động nguồn lực cho", "đặt trọng tâm vào", "chú trọng",
 )
 OBJECTS = (
-    "việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    "việc thực hiện Chỉ thị 05-CT/TW về tấm gương đạo đức Hồ Chí Minh",
     "công tác phát triển đảng viên mới", "phong trào thi đua yêu nước",
     "chương trình xây dựng nông thôn mới nâng cao", "công tác kiểm tra, giám sát và thi hành kỷ luật đảng",
     "nâng cao chất lượng sinh hoạt chi bộ", "công tác dân vận của hệ thống chính trị",
@@ -107,7 +107,7 @@ OBJECTS = (
     "sản phẩm OCOP của địa phương", "công tác phòng, chống tham nhũng, tiêu cực",
 )
 COMPLEMENTS = (
-    "trên địa bàn", "trong năm qua", "góp phần nâng cao năng lực lãnh đạo và sức chiến đấu của tổ chức đảng",
+    "trên địa bàn", "trong năm qua", "góp phần làm cho tổ chức đảng vững mạnh, lãnh đạo sát thực tế hơn",
     "theo đúng kế hoạch đề ra", "với nhiều cách làm sáng tạo", "tạo sự đồng thuận trong nhân dân",
     "đạt kết quả tích cực", "bám sát chỉ đạo của cấp trên", "gắn với nhiệm vụ chính trị của địa phương",
     "ngay từ những tháng đầu năm", "được nhân dân đồng tình hưởng ứng", "một cách thiết thực, hiệu quả",
