@@ -13,7 +13,7 @@ from . import urls as U
 from .articles import Article, Page
 from .i18n import format_datetime, format_long_date, format_short, month_name
 from .markup import RENDERER_VERSION, MarkdownRenderer
-from .model import RELATED, SiteModel, order
+from .model import RELATED, SiteModel
 from .summary import first_paragraph, shorten
 from .text import format_number
 
@@ -189,7 +189,6 @@ class Views:
                 "url": self.urls.url(U.unit(unit_id))}
 
     def _article(self, spec: PageSpec, a: Article) -> dict:
-        cfg = self.model.config
         card = self.card(a)
         body = self.markdown(a.body)
         return {
