@@ -25,6 +25,7 @@ from .markup import MarkdownRenderer, MediaInfo
 from .media import image_sizes
 from .text import nfc
 from .model import SiteModel, build_model, related_finder
+from .mdcache import open_cache
 from .pagekeys import PageKeys, fingerprint, open_keys
 from .parallel import render_all
 from .problems import BuildFailed, Problem, display_path
@@ -144,14 +145,15 @@ def _render_site(options: Options, model: SiteModel, counts: Counts, now: dateti
     stat_pages = stats_views.stats_pages(table, model.units, config.rating_scale, config.language, urls.url)
     extra = [PageSpec(p.path, p.kind, p.template, p.title, (), p.context) for p in stat_pages]
     specs = plan(model, extra)
-    views = Views(model, urls, t, markdown, options.cache_dir / "md" if options.cache_dir else None, counts, related_finder(model),
+    md_cache = open_cache(options.cache_dir / "markdown" if options.cache_dir else None)
+    views = Views(model, urls, t, markdown, md_cache, counts, related_finder(model),
                   lambda unit_id: stats_views.unit_stats_view(table, model.units, unit_id, config.rating_scale,
                                                               config.language, urls.url), specs)
     env = _environment(options, model, urls, t, assets, counts, views, now)
     shared = {name: env.globals[name] for name in ("site", "menu", "side_html")}
     shared["assets"] = {name: a.output for name, a in assets.items()}
     keys = open_keys(options.cache_dir, options.out, fingerprint(template_folders(options.templates), shared))
-    render_all(env, views, specs, stage, keys, options.jobs, progress)
+    md_new, md_used = render_all(env, views, specs, stage, keys, options.jobs, progress)
     for asset in assets.values():
         stage.copy(asset.source, asset.output)
     for name in model.content.media:
@@ -162,6 +164,8 @@ def _render_site(options: Options, model: SiteModel, counts: Counts, now: dateti
     if options.search:
         from .search import index_site
         index_site(stage.path, config.language)
+    mine_new, mine_used = md_cache.take()  # anything converted here rather than in a worker
+    md_cache.save({**md_new, **mine_new}, md_used | mine_used)
     return Report(pages=len(specs), written=stage.written, unchanged=stage.unchanged), keys
 
 

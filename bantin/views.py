@@ -6,13 +6,13 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Callable
 
 from . import urls as U
 from .articles import Article, Page
 from .i18n import format_datetime, format_long_date, format_short, month_name
 from .markup import RENDERER_VERSION, MarkdownRenderer
+from .mdcache import MarkdownCache
 from .model import RELATED, SiteModel
 from .summary import first_paragraph, shorten
 from .text import format_number
@@ -78,10 +78,10 @@ class Views:
     """Builds each page's context from the model; one per process, caching article cards."""
 
     def __init__(self, model: SiteModel, urls: U.Urls, t: Callable[..., str], markdown: MarkdownRenderer,
-                 cache_dir: Path | None, counts: Counts, related: Callable[[Article], tuple[Article, ...]],
+                 md_cache: MarkdownCache, counts: Counts, related: Callable[[Article], tuple[Article, ...]],
                  unit_stats: Callable[[str], dict], specs: list[PageSpec]):
         self.model, self.urls, self.t, self.md = model, urls, t, markdown
-        self.cache_dir, self.counts, self.related, self.unit_stats = cache_dir, counts, related, unit_stats
+        self.md_cache, self.counts, self.related, self.unit_stats = md_cache, counts, related, unit_stats
         self.language = model.config.language
         self.specs = specs
         # Everything besides the text that shapes a document's HTML: the cache key must change with it
@@ -110,17 +110,12 @@ class Views:
 
     # -- shared pieces -------------------------------------------------------------
     def markdown(self, text: str) -> str:
-        """HTML of a Markdown text, from the on-disk cache when the same text was rendered before."""
+        """HTML of a Markdown text, from the cache when the same text was rendered before."""
         key = hashlib.sha1(f"{self._md_salt}\0{text}".encode()).hexdigest()
-        cached = self.cache_dir / key[:2] / f"{key}.html" if self.cache_dir else None
-        if cached is not None and cached.exists():
-            return cached.read_text(encoding="utf-8")
-        html = self.md.convert(text)
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            temp = cached.with_suffix(f".{id(self)}.tmp")
-            temp.write_text(html, encoding="utf-8")
-            temp.replace(cached)
+        html = self.md_cache.get(key)
+        if html is None:
+            html = self.md.convert(text)
+            self.md_cache.put(key, html)
         return html
 
     def card(self, a: Article) -> dict[str, Any]:
