@@ -35,6 +35,8 @@ class MarkdownCache:
         return html
 
     def put(self, key: str, html: str) -> None:
+        if self.folder is None:
+            return  # caching is off: nothing to hand to the parent or to save
         self.new[key] = html
         self.used.add(key)
 
