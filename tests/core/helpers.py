@@ -189,3 +189,12 @@ def names_once_settled(folder: Path, timeout: float = 20.0) -> list[str]:
     while any(".old-" in p.name for p in folder.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
     return sorted(p.name for p in folder.iterdir())
+
+
+def generated_corpus(folder: Path, articles: int, units: int, seed: int) -> Path:
+    """A content tree written by benchmarks/gen_corpus.py (an independent producer of the format)."""
+    import subprocess
+    import sys
+    subprocess.run([sys.executable, str(ROOT / "benchmarks/gen_corpus.py"), str(folder), "--articles", str(articles),
+                    "--units", str(units), "--seed", str(seed)], check=True, capture_output=True, timeout=120)
+    return folder / "content" if (folder / "content").is_dir() else folder

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 
 from bantin.pipeline import check
 
-from .helpers import ROOT, build_tree, names_once_settled, options
+from .helpers import build_tree, generated_corpus, names_once_settled, options
 
 LATER = datetime(2030, 1, 1, tzinfo=timezone.utc)  # every generated article is in the past
 _FRONT = re.compile(r"^---\n(.*?)\n---\n", re.S)
@@ -20,10 +18,7 @@ _FRONT = re.compile(r"^---\n(.*?)\n---\n", re.S)
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("corpus") / "tree"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks/gen_corpus.py"), str(out), "--articles", "150",
-                    "--units", "30", "--seed", "7"], check=True, capture_output=True, timeout=120)
-    return out / "content" if (out / "content").is_dir() else out
+    return generated_corpus(tmp_path_factory.mktemp("corpus") / "tree", articles=150, units=30, seed=7)
 
 
 @pytest.fixture(scope="module")

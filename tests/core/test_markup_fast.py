@@ -7,8 +7,6 @@ markdown.Markdown configured here, independently, with the same extensions and t
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import markdown
@@ -24,7 +22,7 @@ from bantin import markup
 from bantin.markup import EXTENSIONS, MarkdownRenderer, MediaInfo
 from bantin.sources import split_front_matter
 
-from .helpers import ROOT
+from .helpers import ROOT, generated_corpus
 
 MEDIA = MediaInfo("/portal/", {"media/a.png": (40, 30)}, "Bảng số liệu", "Về chú thích {} trong bài")
 
@@ -123,10 +121,7 @@ def test_renders_the_sample_portal_identically():
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("md-corpus") / "tree"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks/gen_corpus.py"), str(out), "--articles", "250",
-                    "--units", "40", "--seed", "11"], check=True, capture_output=True, timeout=120)
-    return out / "content" if (out / "content").is_dir() else out
+    return generated_corpus(tmp_path_factory.mktemp("md-corpus") / "tree", articles=250, units=40, seed=11)
 
 
 def test_renders_a_generated_corpus_identically(corpus):
