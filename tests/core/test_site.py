@@ -159,18 +159,6 @@ def test_can_read_bom_crlf_and_nfd_into_the_same_site(variant, basic_site, tmp_p
     assert check_assets(tmp_path / "site", [ROOT / "assets"]) == []
 
 
-def test_can_copy_a_site_asset_over_a_built_in_one(tmp_path):
-    (tmp_path / "assets/css").mkdir(parents=True)
-    (tmp_path / "assets/css/site.css").write_text("body { color: #111; }\n", encoding="utf-8")
-    (tmp_path / "assets/img").mkdir()
-    (tmp_path / "assets/img/logo-tinh.png").write_bytes(b"\x89PNG not really")
-    build_tree(BASIC / "content", tmp_path / "site", assets=tmp_path / "assets")
-    assert check_assets(tmp_path / "site", [ROOT / "assets", tmp_path / "assets"]) == []
-    css = [p.name for p in (tmp_path / "site/assets/css").glob("site.*.css")]
-    assert len(css) == 1 and f'href="/assets/css/{css[0]}"'.encode() in (tmp_path / "site/index.html").read_bytes()
-    assert (tmp_path / "site/assets/img/logo-tinh.png").is_file()
-
-
 _LOCAL_LINK = re.compile(rb'(?:href|src|action|content)="(/[^"/][^"]*|/)"')
 
 
