@@ -9,7 +9,7 @@ from pathlib import Path
 from . import __version__
 from .pipeline import Options, build, check
 from .problems import BuildFailed, Problem, display_path, sort_key
-from .progress import progress_for, summary
+from .dev.progress import progress_for, summary
 
 
 def _content_args(parser: argparse.ArgumentParser) -> None:
@@ -139,13 +139,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .dev.serve import serve
     return serve(args, options_from(args))
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
-    from . import scaffold
+    from .dev import scaffold
     try:
         catalog = scaffold.read_catalog(args.content)
         if args.kind == "article":

@@ -14,26 +14,26 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
-from . import stats
-from . import urls as U
-from .assets import Asset, collect
+from .site import stats
+from .site import urls as U
+from .output.assets import Asset, collect
 from .counter.snapshot import SnapshotError, load_snapshot
-from .fragments import Fragments
+from .render.fragments import Fragments
 from .i18n import format_long_date, translator
-from .loader import Content, ParseCache, load
-from .markup import MarkdownRenderer, MediaInfo
-from .media import image_sizes
+from .source.load import Content, ParseCache, load
+from .render.markup import MarkdownRenderer, MediaInfo
+from .output.media import image_sizes
 from .text import nfc
-from .model import SiteModel, build_model, related_finder
-from .mdcache import open_cache
-from .pagekeys import PageKeys, fingerprint, open_keys
-from .parallel import render_all
+from .site.model import SiteModel, build_model, related_finder
+from .incremental.mdcache import open_cache
+from .incremental.pagekeys import PageKeys, fingerprint, open_keys
+from .incremental.parallel import render_all
 from .problems import BuildFailed, Problem, display_path
-from .render import make_environment, template_folders
-from .views import Counts, PageSpec, Views, plan
-from .writer import Stage, abandon, commit, open_stage
+from .render.environment import make_environment, template_folders
+from .render.views import Counts, PageSpec, Views, plan
+from .output.writer import Stage, abandon, commit, open_stage
 
-BUILTIN_ASSETS = Path(__file__).resolve().parent.parent / "assets"
+BUILTIN_ASSETS = Path(__file__).resolve().parents[1] / "assets"
 Progress = Callable[[int, int], None]
 
 
@@ -133,7 +133,8 @@ def read_counts(options: Options, config) -> Counts:
 
 def _render_site(options: Options, model: SiteModel, counts: Counts, now: datetime, stage: Stage,
                  progress: Progress | None) -> tuple[Report, PageKeys]:
-    from . import opendata, stats_views  # rendering-only modules; `check` does not need them
+    from .output import opendata  # rendering-only modules; `check` does not need them
+    from .render import stats_views
 
     config = model.config
     urls = U.Urls(config.base_url, config.base_path)
@@ -162,7 +163,7 @@ def _render_site(options: Options, model: SiteModel, counts: Counts, now: dateti
         stage.write(name, data)
     stage.write("_bantin/pages.json", page_manifest(config.base_url, specs))
     if options.search:
-        from .search import index_site
+        from .output.search import index_site
         index_site(stage.path, config.language)
     mine_new, mine_used = md_cache.take()  # anything converted here rather than in a worker
     md_cache.save({**md_new, **mine_new}, md_used | mine_used)

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from bantin import opendata, stats, stats_views  # noqa: E402
 from bantin.i18n import translator  # noqa: E402
 from bantin.text import format_number  # noqa: E402
-from bantin.units import Unit, YearStats  # noqa: E402
+from bantin.source.units import Unit, YearStats  # noqa: E402
 
 SCALE = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Không hoàn thành nhiệm vụ")
 

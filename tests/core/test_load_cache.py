@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bantin import loader
-from bantin.loader import ParseCache, load
+from bantin.source import load as loader
+from bantin.source.load import ParseCache, load
 
 from .helpers import ARTICLE, minimal_files, png, write_tree
 

@@ -9,8 +9,8 @@ import markdown
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from markdown.extensions import Extension
 
-from bantin import markup
-from bantin.markup import EXTENSIONS, MarkdownRenderer, MediaInfo
+from bantin.render import markup
+from bantin.render.markup import EXTENSIONS, MarkdownRenderer, MediaInfo
 
 
 def renderer(base_path: str = "/", **sizes) -> MarkdownRenderer:

@@ -1,4 +1,4 @@
-"""The Markdown fast paths (bantin.markup) give byte-identical HTML to Python-Markdown's own processors.
+"""The Markdown fast paths (bantin.render.markup) give byte-identical HTML to Python-Markdown's own processors.
 
 Each input is converted three ways and the results must be equal byte for byte:
 our renderer, the renderer built with fast=False (the library's processors only), and a stock
@@ -18,9 +18,9 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 from markdown.extensions import Extension
 
-from bantin import markup
-from bantin.markup import EXTENSIONS, MarkdownRenderer, MediaInfo
-from bantin.sources import split_front_matter
+from bantin.render import markup
+from bantin.render.markup import EXTENSIONS, MarkdownRenderer, MediaInfo
+from bantin.source.parse import split_front_matter
 
 from .helpers import ROOT, generated_corpus
 
@@ -63,7 +63,7 @@ def test_installs_the_fast_paths_only_when_asked():
     assert "parseBlocks" in vars(md.parser)
     slow = SLOW._md
     assert "parseBlocks" not in vars(slow.parser)
-    assert not any(type(p).__module__ == "bantin.markup"
+    assert not any(type(p).__module__ == "bantin.render.markup"
                    for registry in (slow.preprocessors, slow.treeprocessors, slow.parser.blockprocessors)
                    for p in registry if type(p) is not markup._Polish)
     # Every processor keeps the library's name and priority, hence its place in the order.

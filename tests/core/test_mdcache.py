@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bantin.mdcache import open_cache
+from bantin.incremental.mdcache import open_cache
 
 
 def fill(folder, entries: dict[str, str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings, strategies as st
 
-from bantin.articles import _MD_LINK, find_media_links
+from bantin.source.articles import _MD_LINK, find_media_links
 
 
 def by_pattern(body: str, first_line: int) -> tuple[tuple[str, int], ...]:

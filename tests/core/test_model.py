@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bantin.loader import load
-from bantin.model import build_model, related_finder
+from bantin.source.load import load
+from bantin.site.model import build_model, related_finder
 
 from .helpers import ROOT
 

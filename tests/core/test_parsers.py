@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from bantin import i18n
-from bantin.articles import parse_article, parse_date, parse_page
-from bantin.config import DEFAULT_RATING_SCALE, parse_site
+from bantin.source.articles import parse_article, parse_date, parse_page
+from bantin.source.config import DEFAULT_RATING_SCALE, parse_site
 from bantin.problems import did_you_mean
-from bantin.sources import SourceError, parse_yaml, read_text, split_front_matter
-from bantin.summary import first_paragraph
+from bantin.source.parse import SourceError, parse_yaml, read_text, split_front_matter
+from bantin.site.summary import first_paragraph
 from bantin.text import fold, format_number, is_slug, slugify, sort_key
-from bantin.units import parse_unit
+from bantin.source.units import parse_unit
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin.loader import load
+from bantin.source.load import load
 from bantin.text import slugify
 
 from .helpers import ROOT, build_tree, every_file, minimal_files, write_tree

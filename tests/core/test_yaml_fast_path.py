@@ -1,6 +1,6 @@
 """The fast paths of YAML reading must give exactly what PyYAML gives, or step aside.
 
-bantin.sources reads simple front matter itself (_simple_yaml), and builds plain data from PyYAML's
+bantin.source.parse reads simple front matter itself (_simple_yaml), and builds plain data from PyYAML's
 composed nodes itself (_Builder) instead of through PyYAML's constructor. These tests read the same
 texts both ways: whenever a fast path answers, its data (values, types, key order), lines and duplicate
 keys must equal PyYAML's, and it must never answer a text that PyYAML rejects.
@@ -14,7 +14,7 @@ import pytest
 import yaml as pyyaml_module
 from hypothesis import example, given, settings, strategies as st
 
-from bantin.sources import _LOADERS, LineDict, LineList, SourceError, _Builder, _pyyaml, _simple_yaml, parse_yaml
+from bantin.source.parse import _LOADERS, LineDict, LineList, SourceError, _Builder, _pyyaml, _simple_yaml, parse_yaml
 
 from .helpers import ROOT
 

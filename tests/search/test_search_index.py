@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin import search
+from bantin.output import search
 from bantin.problems import BuildFailed
 
 PARENTS = {"an-giang": None, "thoai-son": "an-giang", "phu-thuan": "thoai-son", "phu-thuan-ap-phu-huu": "phu-thuan"}

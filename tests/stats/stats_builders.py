@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bantin.units import Unit, YearStats
+from bantin.source.units import Unit, YearStats
 
 SCALE = ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
          "Hoàn thành nhiệm vụ", "Không hoàn thành nhiệm vụ")

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bantin.charts import Legend, Point, Series, bar_chart, describe, line_chart, nice_ticks, stacked_bar_chart
+from bantin.render.charts import Legend, Point, Series, bar_chart, describe, line_chart, nice_ticks, stacked_bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 LEGEND = Legend(given="số liệu đơn vị báo cáo", rolled_up="tổng hợp từ đơn vị trực thuộc", language="vi")

@@ -1,8 +1,8 @@
-"""One fixture per consistency warning of bantin.stats.check, asserting its text."""
+"""One fixture per consistency warning of bantin.site.stats.check, asserting its text."""
 
 from stats_builders import HT, SCALE, TOT, XS, tree, unit, ys
 
-from bantin.stats import check, compute
+from bantin.site.stats import check, compute
 
 
 def warnings_for(units):

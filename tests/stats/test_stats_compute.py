@@ -1,8 +1,8 @@
-"""Roll-ups, sub-unit counts, shares and changes computed by bantin.stats.compute."""
+"""Roll-ups, sub-unit counts, shares and changes computed by bantin.site.stats.compute."""
 
 from stats_builders import HT, KHT, SCALE, TOT, XS, tree, unit, ys
 
-from bantin.stats import Figure, compute, organisations, share, total
+from bantin.site.stats import Figure, compute, organisations, share, total
 
 
 def test_omitted_figure_is_the_sum_of_the_children():

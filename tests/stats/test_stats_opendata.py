@@ -7,8 +7,8 @@ import json
 import pytest
 from stats_builders import HT, KHT, SCALE, TOT, XS, tree, unit, ys
 
-from bantin.opendata import CSV_PATH, JSON_PATH, csv_header, open_data_files
-from bantin.stats import compute
+from bantin.output.opendata import CSV_PATH, JSON_PATH, csv_header, open_data_files
+from bantin.site.stats import compute
 
 
 @pytest.fixture

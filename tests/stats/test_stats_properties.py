@@ -3,7 +3,7 @@
 from hypothesis import given, settings, strategies as st
 from stats_builders import SCALE, tree, unit, ys
 
-from bantin.stats import compute, contribution
+from bantin.site.stats import compute, contribution
 
 YEARS = (2021, 2022, 2023)
 counts = st.none() | st.integers(min_value=0, max_value=500)

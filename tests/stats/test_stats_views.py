@@ -9,8 +9,8 @@ import pytest
 from stats_builders import SCALE, TOT, XS, tree, unit, ys
 
 from bantin.i18n import translator
-from bantin.stats import compute
-from bantin.stats_views import format_percent, stats_pages, unit_stats_view
+from bantin.site.stats import compute
+from bantin.render.stats_views import format_percent, stats_pages, unit_stats_view
 from bantin.text import format_number
 
 ROOT = Path(__file__).resolve().parents[2]

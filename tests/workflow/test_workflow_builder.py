@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from bantin.cli import make_parser, options_from
-from bantin.serve import Builder, BuildStatus
+from bantin.dev.serve import Builder, BuildStatus
 
 from .helpers import copy_sample
 

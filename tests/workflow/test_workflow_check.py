@@ -11,7 +11,7 @@ import pytest
 from bantin.cli import annotation
 from bantin.pipeline import Report
 from bantin.problems import Problem
-from bantin.progress import Bar, Lines, progress_for, summary
+from bantin.dev.progress import Bar, Lines, progress_for, summary
 
 from .helpers import BROKEN, ROOT, run_cli
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bantin import cli, scaffold
+from bantin import cli
+from bantin.dev import scaffold
 from bantin.pipeline import Options, build, check
 
 from .helpers import copy_sample

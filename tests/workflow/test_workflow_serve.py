@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin.serve import changes, resolve_request, snapshot, with_overlay
+from bantin.dev.serve import changes, resolve_request, snapshot, with_overlay
 
 from .helpers import ROOT, copy_sample, free_port
 

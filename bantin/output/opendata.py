@@ -10,8 +10,8 @@ import io
 import json
 from typing import Mapping, Sequence
 
-from .stats import RATING_FIELDS, Figure, StatsTable, YearFigures, is_rolled_up, total
-from .units import COUNT_FIELDS, Unit
+from ..site.stats import RATING_FIELDS, Figure, StatsTable, YearFigures, is_rolled_up, total
+from ..source.units import COUNT_FIELDS, Unit
 
 JSON_PATH = "du-lieu/don-vi.json"
 CSV_PATH = "du-lieu/don-vi.csv"

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .fields import Fields
-from .problems import Problem, did_you_mean
-from .sources import LineDict
+from ..problems import Problem, did_you_mean
+from .parse import LineDict
 
 LEVELS = ("province", "district", "commune", "branch")
 UNIT_KEYS = ("name", "short_name", "level", "parent", "secretary", "description", "stats")

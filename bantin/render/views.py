@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from . import urls as U
-from .articles import Article, Page
-from .i18n import format_datetime, format_long_date, format_short, month_name
+from ..site import urls as U
+from ..source.articles import Article, Page
+from ..i18n import format_datetime, format_long_date, format_short, month_name
 from .markup import RENDERER_VERSION, MarkdownRenderer
-from .mdcache import MarkdownCache
-from .model import RELATED, SiteModel
-from .summary import first_paragraph, shorten
-from .text import format_number
+from ..incremental.mdcache import MarkdownCache
+from ..site.model import RELATED, SiteModel
+from ..site.summary import first_paragraph, shorten
+from ..text import format_number
 
 PAGE_WINDOW = 2
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Sequence
 
-from .text import format_number
+from ..text import format_number
 
 WIDTH = 480            # viewBox units; a 390 px phone shows them at ~0.8 px each
 PLOT_TOP = 28

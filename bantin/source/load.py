@@ -15,9 +15,9 @@ from typing import Any, Callable, NamedTuple
 from .articles import Article, Page, Tag, parse_article, parse_page
 from .crosscheck import cross_check
 from .config import DEFAULT_RATING_SCALE, DEFAULT_TIMEZONE, SiteConfig, parse_site
-from .problems import Problem, display_path
-from .sources import SourceError, parse_yaml, read_text, split_front_matter
-from .text import is_slug, nfc, slugify
+from ..problems import Problem, display_path
+from .parse import SourceError, parse_yaml, read_text, split_front_matter
+from ..text import is_slug, nfc, slugify
 from .units import Unit, parse_unit
 
 PARALLEL_FROM = 400  # below this, starting worker processes costs more than it saves

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .articles import Article, Page
 from .config import SiteConfig
-from .problems import Problem, did_you_mean
+from ..problems import Problem, did_you_mean
 from .units import Unit
 
 # First path segments that the generator owns; a standalone page may not take them.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .problems import Problem, did_you_mean
-from .sources import LineDict, LineList
+from ..problems import Problem, did_you_mean
+from .parse import LineDict, LineList
 
 MISSING = object()
 

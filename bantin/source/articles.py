@@ -8,9 +8,9 @@ from functools import cached_property, lru_cache
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from .fields import Fields
-from .problems import Problem
-from .sources import Document
-from .text import is_slug, slugify
+from ..problems import Problem
+from .parse import Document
+from ..text import is_slug, slugify
 
 ARTICLE_KEYS = ("title", "date", "unit", "category", "tags", "author", "source", "summary",
                 "image", "image_caption", "slug", "draft")

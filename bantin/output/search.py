@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .opendata import JSON_PATH as UNITS_JSON
-from .problems import BuildFailed, Problem
+from ..problems import BuildFailed, Problem
 
 INDEX_DIR = "pagefind"
 UNITS_FILE = f"{INDEX_DIR}/bantin-units.json"  # unit names for the filter box, read by search.js

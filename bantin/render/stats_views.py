@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from . import charts
-from .i18n import translator
-from .stats import Change, Figure, StatsTable, YearFigures, is_rolled_up, share, total
-from .text import format_number, sort_key
-from .units import LEVELS, Unit
+from ..i18n import translator
+from ..site.stats import Change, Figure, StatsTable, YearFigures, is_rolled_up, share, total
+from ..text import format_number, sort_key
+from ..source.units import LEVELS, Unit
 
 UNITS_PATH = "/don-vi/"
 # Two segments below /don-vi/, so no unit page /don-vi/<id>/ can collide with a comparison page.

@@ -9,11 +9,11 @@ from typing import Callable
 
 import jinja2
 
-from . import urls as U
+from ..site import urls as U
 from .pagekeys import PageKeys
-from .problems import BuildFailed
-from .views import PageSpec, Views
-from .writer import Stage
+from ..problems import BuildFailed
+from ..render.views import PageSpec, Views
+from ..output.writer import Stage
 
 _CHUNKS_PER_JOB = 16
 
@@ -62,7 +62,7 @@ def _safe_range(indices: list[int]):
     try:
         return _render_range(indices)
     except Exception as err:  # noqa: BLE001 - sent back to the parent with its template location
-        from .pipeline import template_problem
+        from ..pipeline import template_problem
         return template_problem(err)
 
 

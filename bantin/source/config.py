@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .fields import Fields
-from .i18n import LANGUAGES
-from .problems import Problem
-from .sources import LineDict
-from .text import is_slug, slugify
+from ..i18n import LANGUAGES
+from ..problems import Problem
+from .parse import LineDict
+from ..text import is_slug, slugify
 
 DEFAULT_RATING_SCALE = (
     "Hoàn thành xuất sắc nhiệm vụ",

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import yaml
 
-from .config import SiteConfig, parse_site
-from .problems import Problem, did_you_mean, display_path
-from .sources import SourceError, parse_yaml, read_text
-from .text import slugify
-from .units import LEVELS
+from ..source.config import SiteConfig, parse_site
+from ..problems import Problem, did_you_mean, display_path
+from ..source.parse import SourceError, parse_yaml, read_text
+from ..text import slugify
+from ..source.units import LEVELS
 
 
 class ScaffoldError(Exception):

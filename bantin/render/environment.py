@@ -9,9 +9,9 @@ from typing import Any, Callable
 import jinja2
 from markupsafe import Markup
 
-from .text import format_number
+from ..text import format_number
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def template_folders(site_templates: Path | None) -> list[Path]:

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import TextIO
 
-from .pipeline import Progress, Report
+from ..pipeline import Progress, Report
 
 _BAR_WIDTH = 30
 _REDRAW_EVERY = 0.1  # seconds; redrawing on every page would cost more than rendering small ones

@@ -39,12 +39,12 @@ from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .loader import ParseCache
-from .pipeline import BUILTIN_ASSETS, Options, build, template_problem
-from .problems import BuildFailed, Problem
+from ..source.load import ParseCache
+from ..pipeline import BUILTIN_ASSETS, Options, build, template_problem
+from ..problems import BuildFailed, Problem
 from .progress import progress_for, summary
-from .render import template_folders
-from .search import INDEX_DIR
+from ..render.environment import template_folders
+from ..output.search import INDEX_DIR
 
 STATUS_PATH = "/_bantin/dev-status.json"
 OVERLAY_PATH = "/_bantin/dev-overlay.js"
@@ -468,7 +468,7 @@ class _Counter:
         if self.args.no_counter or self._tried:
             return
         self._tried = True  # one attempt: a port in use would fail again on every rebuild
-        from .counter import ManifestError, start_in_background
+        from ..counter import ManifestError, start_in_background
         host = local_host(self.args.host)
         try:
             self.handle = start_in_background(self.args.counter_db, self.options.out, self.args.host,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-CODE_ROOT = Path(__file__).resolve().parent
+CODE_ROOT = Path(__file__).resolve().parents[1]
 _FORMAT = 1
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem
-from .text import nfc
+from ..problems import Problem
+from ..text import nfc
 
 
 class LineDict(dict):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from .problems import Problem
-from .text import sort_key
-from .units import COUNT_FIELDS, LEVELS, Unit, YearStats
+from ..problems import Problem
+from ..text import sort_key
+from ..source.units import COUNT_FIELDS, LEVELS, Unit, YearStats
 
 RATING_FIELDS = ("ratings", "member_ratings")
 # A đảng bộ xã is itself a grassroots organisation and a chi bộ is itself a branch, so each counts

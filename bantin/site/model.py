@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from .articles import Article, Page, Tag
-from .loader import Content
-from .text import sort_key, words
+from ..source.articles import Article, Page, Tag
+from ..source.load import Content
+from ..text import sort_key, words
 
 OTHER_NEWS = 10
 RELATED = 5
