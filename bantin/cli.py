@@ -8,7 +8,9 @@ from pathlib import Path
 
 from . import __version__
 from .pipeline import Options, build, check
-from .problems import BuildFailed, Problem, display_path, sort_key
+from .problems import BuildFailed, InternalError, Problem, display_path, sort_key
+
+EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE: a bug, where 1 means problems in the content
 from .dev.progress import progress_for, summary
 
 
@@ -123,6 +125,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         print_problems(failed.problems)
         print(f"build failed: {len(failed.problems)} problem(s); {args.out}/ was left as it was", file=sys.stderr)
         return 1
+    except InternalError as bug:
+        print(f"{bug.details}\ninternal error {bug.where}: this is a bug in bantin, not in your content; "
+              f"{args.out}/ was left as it was", file=sys.stderr)
+        return EXIT_INTERNAL
     print_problems(report.warnings)
     print(summary(report, args.out))
     return 0

@@ -1,40 +1,49 @@
-"""The build: load → validate → model → render → write, all or nothing."""
+"""The build: load → model → plan → render → write, all or nothing. This module only sequences.
+
+source/ reads and validates the content; site/ makes the model, the plan of pages and the
+statistics; render/ turns specs into bytes; output/ writes them (and assets, media, open data,
+the search index) beside or over the previous build; incremental/ decides what need not be
+rendered again. Nothing is kept in module globals between builds.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import time
-import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-import jinja2
-from markupsafe import Markup
-
-from .site import stats
-from .site import urls as U
-from .output.assets import Asset, collect
 from .counter.snapshot import SnapshotError, load_snapshot
-from .render.fragments import Fragments
-from .i18n import format_long_date, translator
-from .source.load import Content, ParseCache, load
-from .render.markup import MarkdownRenderer, MediaInfo
+from .incremental.facts import Memo, TrackedQueries, load_memo, load_stamps, save_memo, save_stamps
+from .incremental.keys import digest_value, environment_digest, folder_digest
+from .incremental.mdcache import MarkdownCache, open_cache
+from .incremental.parallel import WorkerSetup, render_pages
+from .output import assets as assets_out
+from .output import manifest, opendata
 from .output.media import image_sizes
-from .text import nfc
-from .site.model import SiteModel, build_model, related_finder
-from .incremental.mdcache import open_cache
-from .incremental.pagekeys import PageKeys, fingerprint, open_keys
-from .incremental.parallel import render_all
+from .output.writer import Stage, Update, abandon, check_out_folder, commit, open_output
 from .problems import BuildFailed, Problem, display_path
-from .render.environment import make_environment, template_folders
-from .render.views import Counts, PageSpec, Views, plan
-from .output.writer import Stage, abandon, commit, open_stage
+from .render import stats_views
+from .render.bodies import Bodies
+from .render.environment import BUILTIN_TEMPLATES, template_folders
+from .render.markup import MediaInfo
+from .render.renderer import RenderJob, Renderer
+from .render.views import Counts
+from .site import stats
+from .site.model import build_model
+from .site.plan import PageSpec, plan
+from .site.queries import Queries
+from .site.urls import Urls, output_file
+from .source.load import Content, ParseCache, load
+from .text import nfc
+from .i18n import translator
 
 BUILTIN_ASSETS = Path(__file__).resolve().parents[1] / "assets"
+PROJECT_ROOT = BUILTIN_ASSETS.parent
 Progress = Callable[[int, int], None]
+IN_PLACE_SHARE = 0.2  # above this share of pages to render, a full staging folder is quicker and atomic
 
 
 @dataclass(frozen=True)
@@ -63,8 +72,18 @@ class Report:
     pages: int = 0
     written: int = 0
     unchanged: int = 0
+    rendered: int = 0
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    in_place: bool = False
+
+
+@dataclass
+class Session:
+    """What one process keeps between its builds (`serve`): parsed sources and the last build's memo."""
+
+    parsed: ParseCache = field(default_factory=ParseCache)
+    memo: Memo | None = None
 
 
 def check(options: Options, cache: ParseCache | None = None) -> tuple[Content | None, list[Problem]]:
@@ -74,7 +93,7 @@ def check(options: Options, cache: ParseCache | None = None) -> tuple[Content | 
         table = stats.compute(content.units, content.config.rating_scale)
         warnings = stats.check(content.units, table, content.config.rating_scale)
         if options.strict:
-            warnings = [Problem(w.path, w.line, w.field, w.message, w.hint, "error") for w in warnings]
+            warnings = [replace(w, severity="error") for w in warnings]
         problems = problems + warnings
         if any(p.severity == "error" for p in warnings):
             content = None
@@ -86,35 +105,151 @@ def build_time(options: Options, tz) -> datetime:
     if options.now is not None:
         return options.now.astimezone(tz)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
+    if epoch is None:
+        return datetime.now(tz)
+    try:
         return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(tz)
-    return datetime.now(tz)
+    except (ValueError, OverflowError, OSError):
+        raise BuildFailed([Problem("SOURCE_DATE_EPOCH", 0, "", f"`{epoch[:40]}` is not a time",
+                                   "set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`")]) from None
 
 
-def build(options: Options, progress: Progress | None = None, cache: ParseCache | None = None) -> Report:
-    """Build the site into `options.out`; raise BuildFailed (leaving the old output) on any error.
-
-    `cache` keeps parsed source files between the builds of one process (serve)."""
+def build(options: Options, progress: Progress | None = None, session: Session | None = None) -> Report:
+    """Build the site into `options.out`; raise BuildFailed (leaving the old output) on any error."""
     started = time.perf_counter()
-    content, problems = check(options, cache)
+    check_out_folder(options.out, source_folders(options), [PROJECT_ROOT, Path.cwd()])
+    content, problems = check(options, session.parsed if session else None)
     if content is None:
         raise BuildFailed([p for p in problems if p.severity == "error"])
-    config = content.config.with_base_url(options.base_url) if options.base_url else content.config
-    content = Content(content.root, config, content.units, content.articles, content.pages, content.media)
-    now = build_time(options, config.tz)
-    model = build_model(content, now, options.drafts)
-    counts = read_counts(options, config)
-    stage = open_stage(options.out)
-    try:
-        report, keys = _render_site(options, model, counts, now, stage, progress)
-        commit(stage)
-    except BaseException:
-        abandon(stage)
-        raise
-    keys.save()
+    if options.base_url:
+        content = replace(content, config=content.config.with_base_url(options.base_url))
+    now = build_time(options, content.config.tz)
+    job = prepare(options, content, now)
+    report = render_site(options, job, progress, session)
     report.warnings = [p for p in problems if p.severity != "error"]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def source_folders(options: Options) -> list[Path]:
+    """Folders a build reads and must never write into, replace or delete."""
+    folders = [options.content, BUILTIN_TEMPLATES, BUILTIN_ASSETS]
+    return folders + [f for f in (options.templates, options.assets) if f is not None]
+
+
+def prepare(options: Options, content: Content, now: datetime) -> RenderJob:
+    """The model, the page plan and everything rendering needs, as one picklable job."""
+    config = content.config
+    model = build_model(content, now, options.drafts)
+    urls = Urls(config.base_url, config.base_path)
+    table = stats.compute(model.units, config.rating_scale)
+    stat_pages = stats_views.stats_pages(table, model.units, config.rating_scale, config.language, urls.url)
+    specs = plan(model, [PageSpec(p.path, p.kind, p.template, p.title) for p in stat_pages])
+    found = assets_out.collect([BUILTIN_ASSETS] + ([options.assets] if options.assets else []))
+    counter = options.counter_endpoint if options.counter_endpoint is not None else config.counter_endpoint or ""
+    return RenderJob(model=model, specs=specs, counts=read_counts(options, config), now=now,
+                     template_folders=template_folders(options.templates),
+                     assets={name: a.output for name, a in found.items()}, asset_sources=found,
+                     counter_endpoint=counter, image_sizes=image_sizes(content.root, content.media),
+                     table=table, stats_pages={p.path: p.context for p in stat_pages},
+                     markdown_salt=markdown_salt(config),
+                     markdown_cache=options.cache_dir / "markdown" if options.cache_dir else None)
+
+
+def markdown_salt(config) -> str:
+    """What shapes converted Markdown besides its text and image sizes (see render/bodies.py)."""
+    t = translator(config.language)
+    return digest_value((environment_digest(), config.base_path, config.language, t("table"), t("footnote_back")))
+
+
+def make_renderer(job: RenderJob, tracked: bool, previous: Memo | None = None) -> Renderer:
+    """A Renderer for this process (also run in each worker, so it must stay a top-level function)."""
+    queries = TrackedQueries(job.model, previous) if tracked else Queries(job.model)
+    t = translator(job.model.config.language)
+    media = MediaInfo(job.model.config.base_path, {}, t("table"), t("footnote_back"))
+    cache = open_cache(job.markdown_cache)
+    return Renderer(job, queries, Bodies(media, cache, job.markdown_salt))
+
+
+def render_site(options: Options, job: RenderJob, progress: Progress | None, session: Session | None) -> Report:
+    """Render what changed since the last build and publish it, with everything else the site holds."""
+    caching = options.cache_dir is not None
+    memo_file = options.cache_dir / f"memo-{options.out.resolve().name}.pickle" if caching else None
+    parent = make_renderer(job, caching)
+    salt = page_salt(job, parent)
+    previous = None
+    if caching:
+        previous = session.memo if session and session.memo and session.memo.salt == salt else load_memo(memo_file, salt)
+        parent.queries.previous = previous
+        parent.queries.record = Memo(salt)
+    current, todo = split_current(parent, job.specs)
+    in_place = caching and not options.search and len(todo) <= IN_PLACE_SHARE * len(job.specs)
+    stamps_file = options.cache_dir / f"stamps-{options.out.resolve().name}.json" if caching else None
+    output = open_output(options.out, in_place, load_stamps(stamps_file))
+    try:
+        todo += [i for i, digest in current if not output.keep(output_file(job.specs[i].path), digest)]
+        setup = WorkerSetup(job, output, make_renderer, caching)
+        md_new, md_used = render_pages(setup, sorted(todo), parent, options.jobs, progress)
+        write_extras(output, job, options)
+        commit(output)
+    except BaseException:
+        abandon(output)
+        raise
+    if caching:
+        save_stamps(stamps_file, output.new_stamps)
+        save_memo(memo_file, parent.queries.record)
+        if session is not None:
+            session.memo = parent.queries.record
+        keep_markdown(parent.bodies.cache, md_new, md_used)
+    return Report(pages=len(job.specs), written=output.written, unchanged=output.unchanged,
+                  rendered=len(todo), in_place=isinstance(output, Update))
+
+
+def page_salt(job: RenderJob, renderer: Renderer) -> str:
+    """Everything every page depends on besides what it asks of the model: code, libraries,
+    templates, settings, the globals all templates see and the baked counts."""
+    return digest_value((environment_digest(), folder_digest(job.template_folders), job.model.config,
+                         renderer.site(), renderer.menu(), renderer.links(), renderer.side(), job.assets,
+                         job.counts, job.counter_endpoint))
+
+
+def split_current(renderer: Renderer, specs: list[PageSpec]) -> tuple[list[tuple[int, str]], list[int]]:
+    """(index, digest) of the pages whose inputs did not change since the last build, and the
+    indexes of those that must be rendered."""
+    queries = renderer.queries
+    if not isinstance(queries, TrackedQueries):
+        return [], list(range(len(specs)))
+    current, todo = [], []
+    for index, spec in enumerate(specs):
+        digest = queries.page_is_current(output_file(spec.path))
+        if digest is None:
+            todo.append(index)
+        else:
+            current.append((index, digest))
+    return current, todo
+
+
+def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> None:
+    """What the site holds besides pages: assets, media, open data, the page manifest, the search index."""
+    model = job.model
+    for asset in job.asset_sources.values():
+        output.copy(asset.source, asset.output)
+    for name in model.content.media:
+        output.copy(model.content.root / name, nfc(name))  # published under the NFC name pages link to
+    for name, data in opendata.open_data_files(job.table, model.units, model.config.rating_scale).items():
+        output.write(name, data)
+    output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))
+    if options.search and isinstance(output, Stage):
+        from .output.search import index_site
+        index_site(output.path, model.config.language, previous=output.out)
+
+
+def keep_markdown(cache: MarkdownCache | None, new: dict, used: set) -> None:
+    """Save what this build converted (in workers and here) for the next one."""
+    if cache is None:
+        return
+    mine_new, mine_used = cache.take()
+    cache.save({**new, **mine_new}, used | mine_used)
 
 
 def read_counts(options: Options, config) -> Counts:
@@ -129,117 +264,3 @@ def read_counts(options: Options, config) -> Counts:
                                    "export a fresh one with GET /api/export")])
     top = {period: tuple((item.path, item.views) for item in items) for period, items in snap.top.items()}
     return Counts(snap.site_visits, dict(snap.views), top)
-
-
-def _render_site(options: Options, model: SiteModel, counts: Counts, now: datetime, stage: Stage,
-                 progress: Progress | None) -> tuple[Report, PageKeys]:
-    from .output import opendata  # rendering-only modules; `check` does not need them
-    from .render import stats_views
-
-    config = model.config
-    urls = U.Urls(config.base_url, config.base_path)
-    t = translator(config.language)
-    assets = collect([BUILTIN_ASSETS] + ([options.assets] if options.assets else []))
-    sizes = image_sizes(model.content.root, model.content.media)
-    markdown = MarkdownRenderer(MediaInfo(config.base_path, sizes, t("table"), t("footnote_back")))
-    table = stats.compute(model.units, config.rating_scale)
-    stat_pages = stats_views.stats_pages(table, model.units, config.rating_scale, config.language, urls.url)
-    extra = [PageSpec(p.path, p.kind, p.template, p.title, (), p.context) for p in stat_pages]
-    specs = plan(model, extra)
-    md_cache = open_cache(options.cache_dir / "markdown" if options.cache_dir else None)
-    views = Views(model, urls, t, markdown, md_cache, counts, related_finder(model),
-                  lambda unit_id: stats_views.unit_stats_view(table, model.units, unit_id, config.rating_scale,
-                                                              config.language, urls.url), specs)
-    env = _environment(options, model, urls, t, assets, counts, views, now)
-    shared = {name: env.globals[name] for name in ("site", "menu", "side_html")}
-    shared["assets"] = {name: a.output for name, a in assets.items()}
-    keys = open_keys(options.cache_dir, options.out, fingerprint(template_folders(options.templates), shared))
-    md_new, md_used = render_all(env, views, specs, stage, keys, options.jobs, progress)
-    for asset in assets.values():
-        stage.copy(asset.source, asset.output)
-    for name in model.content.media:
-        stage.copy(model.content.root / name, nfc(name))  # published under the NFC name pages link to
-    for name, data in opendata.open_data_files(table, model.units, config.rating_scale).items():
-        stage.write(name, data)
-    stage.write("_bantin/pages.json", page_manifest(config.base_url, specs))
-    if options.search:
-        from .output.search import index_site
-        index_site(stage.path, config.language)
-    mine_new, mine_used = md_cache.take()  # anything converted here rather than in a worker
-    md_cache.save({**md_new, **mine_new}, md_used | mine_used)
-    return Report(pages=len(specs), written=stage.written, unchanged=stage.unchanged), keys
-
-
-def _environment(options: Options, model: SiteModel, urls: U.Urls, t, assets: dict[str, Asset],
-                 counts: Counts, views: Views, now: datetime) -> jinja2.Environment:
-    config = model.config
-
-    def asset(name: str) -> str:
-        if name not in assets:
-            raise jinja2.TemplateError(f"unknown asset `{name}`: add it under assets/")
-        return urls.url("/" + assets[name].output)
-
-    site = {"title": config.title, "language": config.language, "base_url": config.base_url,
-            "base_path": config.base_path, "description": config.description, "footer": config.footer,
-            # "" (serve --no-counter, or a local counter) must not fall back to site.yaml's production one.
-            "counter": options.counter_endpoint if options.counter_endpoint is not None
-            else config.counter_endpoint or "",
-            "today": format_long_date(now.date(), config.language), "today_iso": now.date().isoformat(),
-            "year": now.year}
-    env = make_environment(template_folders(options.templates), config.language,
-                           {"t": t, "url": urls.url, "asset": asset, "site": site, "menu": _menu(model, urls)})
-    side = {"links": [{"title": l.title, "url": l.url} for l in config.links],
-            "banners": [{"title": b.title, "url": _link(b.url, urls), "image": views.image(b.image)}
-                        for b in config.banners],
-            "most_read": most_read(model, counts, urls),
-            "site_visits": counts.site_visits, "archive_url": urls.url(U.archive()),
-            "years": sorted({k[0] for k in model.archive}, reverse=True)}
-    env.globals["side_html"] = Markup(env.get_template("partials/side.html").render(side=side))
-    env.globals["fragments"] = Fragments(env, [item["prefix"] for item in env.globals["menu"]])
-    return env
-
-
-def _link(url: str, urls: U.Urls) -> str:
-    """Links in site.yaml written as "/the/x/" are site paths: put them under the base path."""
-    return urls.url(url) if url.startswith("/") and not url.startswith("//") else url
-
-
-def _menu(model: SiteModel, urls: U.Urls) -> list[dict]:
-    config = model.config
-    items = [{"label": label, "url": urls.url(U.category(cat)), "prefix": U.category(cat)}
-             for cat, label in config.categories.items()]
-    items += [{"label": p.title, "url": urls.url(p.site_path), "prefix": p.site_path}
-              for p in model.pages if p.menu is not None]
-    return items
-
-
-def most_read(model: SiteModel, counts: Counts, urls: U.Urls) -> list[dict]:
-    """"Đọc nhiều nhất" from the snapshot: the week's list, else all time; published articles only."""
-    titles = {a.site_path: a.title for a in model.articles}
-    items = counts.top.get("7d") or counts.top.get("all") or ()
-    return [{"title": titles[path], "url": urls.url(path), "path": path, "views": views}
-            for path, views in items if path in titles][:10]
-
-
-def page_manifest(base_url: str, specs: list[PageSpec]) -> bytes:
-    """site/_bantin/pages.json: the pages the counter may count (see docs/contracts.md)."""
-    pages = []
-    for spec in specs:
-        if spec.path.endswith("/"):
-            entry = {"path": spec.path, "title": spec.title, "kind": spec.kind}
-            if spec.kind == "article":
-                entry["date"] = spec.args[0].date.isoformat()
-            pages.append(entry)
-    pages.sort(key=lambda p: p["path"])
-    return json.dumps({"version": 1, "base_url": base_url, "pages": pages}, ensure_ascii=False,
-                      sort_keys=True, indent=1).encode("utf-8")
-
-
-def template_problem(err: BaseException) -> Problem:
-    """A template error as `templates/x.html:line: message`, from the frame that raised it."""
-    if isinstance(err, jinja2.TemplateSyntaxError):
-        return Problem(err.filename or err.name or "template", err.lineno or 0, "", f"template error: {err.message}")
-    for frame in reversed(traceback.extract_tb(err.__traceback__)):
-        if frame.filename.endswith((".html", ".xml", ".txt")):
-            return Problem(display_path(Path(frame.filename)), frame.lineno or 0, "", f"template error: {err}")
-    return Problem("templates", 0, "", f"template error: {err}")

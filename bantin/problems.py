@@ -65,3 +65,12 @@ def display_path(path: Path, root: Path | None = None) -> str:
         except ValueError:
             continue
     return path.as_posix()
+
+
+class InternalError(Exception):
+    """A bug in bantin (not a problem of the content): what was being done and the traceback."""
+
+    def __init__(self, where: str, details: str):
+        self.where = where
+        self.details = details
+        super().__init__(f"internal error {where}")

@@ -29,6 +29,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -39,9 +40,8 @@ from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from ..source.load import ParseCache
-from ..pipeline import BUILTIN_ASSETS, Options, build, template_problem
-from ..problems import BuildFailed, Problem
+from ..pipeline import BUILTIN_ASSETS, Options, Session, build
+from ..problems import BuildFailed, InternalError, Problem
 from .progress import progress_for, summary
 from ..render.environment import template_folders
 from ..output.search import INDEX_DIR
@@ -129,16 +129,12 @@ def watched_folders(options: Options) -> list[Path]:
 # --- building --------------------------------------------------------------------------------
 
 def problems_of(error: BaseException) -> list[Problem]:
-    """The problems behind a failed build; an unexpected error still names a file when it can."""
+    """The problems behind a failed build; a bug is named as one (its traceback is in the terminal)."""
     if isinstance(error, BuildFailed):
         return list(error.problems)
-    return [template_problem(error)] if _is_template_error(error) else [
-        Problem("build", 0, "", f"{type(error).__name__}: {error}", "see the terminal for details")]
-
-
-def _is_template_error(error: BaseException) -> bool:
-    import jinja2
-    return isinstance(error, jinja2.TemplateError)
+    where = error.where if isinstance(error, InternalError) else ""
+    return [Problem("bantin", 0, "", f"internal error {where}: {str(error) if not where else ''}".rstrip(": "),
+                    "this is a bug in bantin, not in your content; the traceback is in the terminal")]
 
 
 class Builder:
@@ -155,7 +151,7 @@ class Builder:
         self._lock = threading.Lock()
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="bantin-build", daemon=True)
-        self.parsed = ParseCache()  # a rebuild re-reads only the files that changed
+        self.session = Session()  # a rebuild re-reads only the files that changed, renders only what they change
         shutil.rmtree(self.search_index, ignore_errors=True)  # a previous session's index is stale
 
     def build_once(self, changed: list[str] | None = None, progress=None) -> bool:
@@ -164,7 +160,7 @@ class Builder:
         started = time.perf_counter()
         first_index = self.options.search and not self.search_index.is_dir()
         try:
-            report = build(replace(self.options, search=first_index), progress, self.parsed)
+            report = build(replace(self.options, search=first_index), progress, self.session)
         except Exception as error:  # noqa: BLE001 - any failure must keep the server alive
             self._failed(problems_of(error), time.perf_counter() - started, error)
             return False
@@ -194,8 +190,9 @@ class Builder:
             shutil.copytree(self.search_index, served, copy_function=os.link, dirs_exist_ok=True)
 
     def _failed(self, problems: list[Problem], seconds: float, error: BaseException) -> None:
-        if not isinstance(error, (BuildFailed,)) and not _is_template_error(error):
-            import traceback
+        if isinstance(error, InternalError):
+            print(error.details, file=self.stream)
+        elif not isinstance(error, BuildFailed):
             traceback.print_exception(error, file=self.stream)
         for problem in problems:
             print(f"error: {problem}", file=self.stream)

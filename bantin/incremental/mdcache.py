@@ -12,21 +12,22 @@ import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 _MAX_PACKS = 8
 
 
 @dataclass
 class MarkdownCache:
-    """HTML by key (a hash of the text and everything that shapes its HTML)."""
+    """Converted Markdown by key (a hash of the text and everything that shapes its HTML)."""
 
     folder: Path | None
-    known: dict[str, str] = field(default_factory=dict)  # from earlier builds' packs
-    new: dict[str, str] = field(default_factory=dict)    # converted by this process since the last take()
+    known: dict[str, Any] = field(default_factory=dict)  # from earlier builds' packs
+    new: dict[str, Any] = field(default_factory=dict)    # converted by this process since the last take()
     used: set[str] = field(default_factory=set)          # looked up or added since the last take()
     packs: list[Path] = field(default_factory=list)
 
-    def get(self, key: str) -> str | None:
+    def get(self, key: str) -> Any:
         html = self.known.get(key)
         if html is None:
             html = self.new.get(key)
@@ -34,19 +35,19 @@ class MarkdownCache:
             self.used.add(key)
         return html
 
-    def put(self, key: str, html: str) -> None:
+    def put(self, key: str, html: Any) -> None:
         if self.folder is None:
             return  # caching is off: nothing to hand to the parent or to save
         self.new[key] = html
         self.used.add(key)
 
-    def take(self) -> tuple[dict[str, str], set[str]]:
+    def take(self) -> tuple[dict[str, Any], set[str]]:
         """What this process added and used since the last call (a worker hands it to the parent)."""
         taken = self.new, self.used
         self.new, self.used = {}, set()
         return taken
 
-    def save(self, new: dict[str, str], used: set[str]) -> None:
+    def save(self, new: dict[str, Any], used: set[str]) -> None:
         """Add this build's documents as one pack; merge into one pack of what is in use when needed."""
         if self.folder is None or (not new and len(self.packs) <= _MAX_PACKS):
             return
@@ -75,7 +76,7 @@ def open_cache(folder: Path | None) -> MarkdownCache:
     return cache
 
 
-def _write(folder: Path, data: dict[str, str]) -> None:
+def _write(folder: Path, data: dict[str, Any]) -> None:
     """A new pack under a name no earlier pack has (written aside, then renamed: never half a pack)."""
     name = f"{time.time_ns()}-{os.getpid()}"
     temp = folder / f"{name}.tmp"

@@ -1,115 +1,159 @@
-"""Rendering pages on every core: forked workers share the model and write into the stage."""
+"""Rendering many pages on every core.
+
+Workers are started with `fork` only when this process runs a single thread (a CLI build), and
+with `forkserver` otherwise (`serve` builds beside tornado, the watcher and the counter: forking
+a process whose other threads may hold locks can deadlock the child). Each worker gets the
+picklable RenderJob, builds its own Renderer, writes into the same Output folder and sends back
+what it wrote and what its pages read.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass, replace
+import threading
+from dataclasses import dataclass, field
 from typing import Callable
 
-import jinja2
-
+from ..output.writer import Stage, Update
+from ..problems import BuildFailed, InternalError, Problem
+from ..render.renderer import PageFailed, RenderJob, Renderer
 from ..site import urls as U
-from .pagekeys import PageKeys
-from ..problems import BuildFailed
-from ..render.views import PageSpec, Views
-from ..output.writer import Stage
+from ..site.plan import PageSpec
+from .facts import Memo, TrackedQueries
 
-_CHUNKS_PER_JOB = 16
+Progress = Callable[[int, int], None]
+MIN_PARALLEL = 150  # fewer pages than this render faster here than workers start
+_CHUNKS_PER_JOB = 8
 
 
 @dataclass
-class _Job:
-    """What a worker needs; forked workers inherit it, nothing is pickled."""
+class WorkerSetup:
+    """What a worker builds its Renderer from (inherited by fork, pickled for forkserver)."""
 
-    env: jinja2.Environment
-    views: Views
-    specs: list[PageSpec]
-    stage: Stage
-    keys: PageKeys
-
-
-# Set in each forked worker by _init (a worker process has exactly one job).
-_worker: _Job | None = None
+    job: RenderJob
+    output: Stage | Update
+    make: Callable[[RenderJob, bool], Renderer]  # a top-level function: (job, tracked) -> Renderer
+    tracked: bool
 
 
-def _render_range(indices: list[int]) -> tuple:
-    """Render some specs; give back digests, page keys, counts and the Markdown converted and used."""
-    job = _worker
-    stage, keys = job.stage, job.keys
-    before_written, before_unchanged = stage.written, stage.unchanged
-    stage.digests, keys.current = {}, {}
-    for index in indices:
-        spec = job.specs[index]
+@dataclass
+class Batch:
+    """What rendering some pages gave: files written, what the pages read, problems found."""
+
+    files: dict = field(default_factory=dict)
+    stamps: dict = field(default_factory=dict)
+    pending: dict = field(default_factory=dict)
+    written: int = 0
+    unchanged: int = 0
+    memo: Memo = field(default_factory=Memo)
+    markdown: tuple[dict, set] = field(default_factory=lambda: ({}, set()))
+    problems: list[Problem] = field(default_factory=list)
+    count: int = 0
+
+
+def render_batch(renderer: Renderer, specs: list[PageSpec], output: Stage | Update) -> list[Problem]:
+    """Render specs into `output`, recording each page's deps when the queries track them."""
+    queries = renderer.queries
+    tracked = isinstance(queries, TrackedQueries)
+    problems = []
+    for spec in specs:
         relative = U.output_file(spec.path)
-        context = job.views.context(spec)
-        key = keys.key(context)
-        if not stage.reuse(relative, keys.digest_for(relative, key)):
-            html = job.env.get_template(spec.template).render(context)
-            stage.write(relative, html.encode("utf-8"))
-        keys.record(relative, key, stage.digests[relative])
-    md_new, md_used = job.views.md_cache.take()
-    return (stage.digests, keys.current, stage.written - before_written, stage.unchanged - before_unchanged,
-            md_new, md_used)
-
-
-def _init(job: _Job) -> None:
-    global _worker
-    _worker = job
-
-
-def _safe_range(indices: list[int]):
-    try:
-        return _render_range(indices)
-    except Exception as err:  # noqa: BLE001 - sent back to the parent with its template location
-        from ..pipeline import template_problem
-        return template_problem(err)
-
-
-def render_all(env: jinja2.Environment, views: Views, specs: list[PageSpec], stage: Stage, keys: PageKeys,
-               jobs: int, progress: Callable[[int, int], None] | None = None) -> tuple[dict[str, str], set[str]]:
-    """Render every spec into the stage, in `jobs` processes (0 = one per core), reusing unchanged pages.
-
-    Returns the Markdown converted by this build and the cache keys it used (for MarkdownCache.save)."""
-    jobs = jobs or os.cpu_count() or 1
-    order = sorted(range(len(specs)), key=lambda i: specs[i].kind != "article")
-    size = max(1, len(order) // (jobs * _CHUNKS_PER_JOB))
-    chunks = [order[i:i + size] for i in range(0, len(order), size)]
-    # Workers fill their own copies; the parent's only receive the merged results.
-    job = _Job(env, views, specs, replace(stage, digests={}, written=0, unchanged=0), replace(keys, current={}))
-    if jobs == 1 or len(specs) < 200:
-        _init(job)
-        return _collect(map(_safe_range, chunks), chunks, stage, keys, len(specs), progress)
-    context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_init, initargs=(job,)) as pool:
-        return _collect(pool.imap_unordered(_safe_range, chunks), chunks, stage, keys, len(specs), progress)
-
-
-def _collect(results, chunks, stage: Stage, keys: PageKeys, total: int, progress) -> tuple[dict[str, str], set[str]]:
-    done, failures = 0, []
-    sizes = iter(len(c) for c in chunks)
-    digests: dict[str, str] = {}
-    current: dict[str, tuple[str, str]] = {}
-    md_new: dict[str, str] = {}
-    md_used: set[str] = set()
-    written = unchanged = 0
-    for result in results:
-        done += next(sizes)
-        if not isinstance(result, tuple):
-            failures.append(result)
+        if tracked:
+            queries.start_page()
+        try:
+            data = renderer.render(spec)
+        except PageFailed as failed:
+            problems.append(failed.problem)
+            if tracked:
+                queries.abandon_page()
             continue
-        digests.update(result[0])
-        current.update(result[1])
-        written += result[2]
-        unchanged += result[3]
-        md_new.update(result[4])
-        md_used.update(result[5])
+        digest = output.write(relative, data)
+        if tracked:
+            queries.end_page(relative, digest)
+    return problems
+
+
+_setup: WorkerSetup | None = None
+_renderer: Renderer | None = None
+
+
+def _start_worker(setup: WorkerSetup) -> None:
+    global _setup, _renderer  # one per worker process, which serves exactly one build
+    _setup = setup
+    _renderer = setup.make(setup.job, setup.tracked)
+
+
+def _work(indices: list[int]) -> Batch | tuple[str, str]:
+    """In a worker: render some pages and hand back only what this chunk added."""
+    setup, renderer = _setup, _renderer
+    output, queries, cache = setup.output, renderer.queries, renderer.bodies.cache
+    output.files, output.new_stamps, output.written, output.unchanged = {}, {}, 0, 0
+    if isinstance(output, Update):
+        output.pending = {}
+    if isinstance(queries, TrackedQueries):
+        queries.record = Memo(queries.record.salt)
+    try:
+        problems = render_batch(renderer, [setup.job.specs[i] for i in indices], output)
+    except InternalError as bug:
+        return bug.where, bug.details
+    return Batch(files=output.files, stamps=output.new_stamps, pending=getattr(output, "pending", {}), written=output.written,
+                 unchanged=output.unchanged,
+                 memo=queries.record if isinstance(queries, TrackedQueries) else Memo(),
+                 markdown=cache.take() if cache is not None else ({}, set()),
+                 problems=problems, count=len(indices))
+
+
+def start_method() -> str:
+    """`fork` when no other thread could be holding a lock at the moment of forking."""
+    return "fork" if threading.active_count() == 1 else "forkserver"
+
+
+def render_pages(setup: WorkerSetup, indices: list[int], parent: Renderer, jobs: int,
+                 progress: Progress | None = None) -> tuple[dict, set]:
+    """Render the specs at `indices` into setup.output, in this process when there are few, else in
+    `jobs` workers; fold what workers did into the parent's output and memo. Returns the Markdown
+    the workers converted and used (for the cache). Raises BuildFailed with every page problem."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(indices) < MIN_PARALLEL:
+        problems = render_batch(parent, [setup.job.specs[i] for i in indices], setup.output)
         if progress:
-            progress(done, total)
-    if failures:
-        raise BuildFailed(sorted(set(failures), key=str))
-    stage.digests.update(digests)
-    keys.current.update(current)
-    stage.written += written
-    stage.unchanged += unchanged
-    return md_new, md_used
+            progress(len(indices), len(indices))
+        if problems:
+            raise BuildFailed(problems)
+        return {}, set()
+    size = max(1, len(indices) // (jobs * _CHUNKS_PER_JOB))
+    chunks = [indices[i:i + size] for i in range(0, len(indices), size)]
+    context = multiprocessing.get_context(start_method())
+    batches, done = [], 0
+    with context.Pool(jobs, initializer=_start_worker, initargs=(setup,)) as pool:
+        for result in pool.imap_unordered(_work, chunks):
+            if isinstance(result, tuple):
+                pool.terminate()
+                raise InternalError(*result)
+            batches.append(result)
+            done += result.count
+            if progress:
+                progress(done, len(indices))
+    return _merge(batches, setup.output, parent)
+
+
+def _merge(batches: list[Batch], output: Stage | Update, parent: Renderer) -> tuple[dict, set]:
+    problems: list[Problem] = []
+    markdown_new: dict = {}
+    markdown_used: set = set()
+    for batch in batches:
+        problems += batch.problems
+        output.files.update(batch.files)
+        output.new_stamps.update(batch.stamps)
+        output.written += batch.written
+        output.unchanged += batch.unchanged
+        if isinstance(output, Update):
+            output.pending.update(batch.pending)
+        if isinstance(parent.queries, TrackedQueries):
+            parent.queries.record.merge(batch.memo)
+        markdown_new.update(batch.markdown[0])
+        markdown_used |= batch.markdown[1]
+    if problems:
+        raise BuildFailed(problems)
+    return markdown_new, markdown_used

@@ -7,18 +7,17 @@ every cell says whether it was rolled up, so templates only place them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from markupsafe import Markup
 from typing import Callable, Mapping, Sequence
 
 from . import charts
 from ..i18n import translator
+from ..site import urls as U
 from ..site.stats import Change, Figure, StatsTable, YearFigures, is_rolled_up, share, total
 from ..text import format_number, sort_key
 from ..source.units import LEVELS, Unit
 
-UNITS_PATH = "/don-vi/"
-# Two segments below /don-vi/, so no unit page /don-vi/<id>/ can collide with a comparison page.
-COMPARE_PATH = "/don-vi/so-sanh/{level}/{year}/"
-LEVEL_SLUGS = {"province": "tinh", "district": "huyen", "commune": "xa", "branch": "chi-bo"}
 Url = Callable[[str], str]
 
 
@@ -31,16 +30,6 @@ class StatsPage:
     kind: str
     title: str
     context: dict
-
-
-def unit_url(unit_id: str) -> str:
-    """Site path of a unit page."""
-    return f"/don-vi/{unit_id}/"
-
-
-def compare_path(level: str, year: int) -> str:
-    """Site path of the comparison page for one level and year."""
-    return COMPARE_PATH.format(level=LEVEL_SLUGS[level], year=year)
 
 
 # ---------------------------------------------------------------- cells
@@ -122,7 +111,7 @@ def unit_stats_view(table: StatsTable, units: Mapping[str, Unit], unit_id: str, 
         "sub_units": sub_units,
         "top_label": scale[0] if scale else "",
         "any_rolled_up": _any_rolled(years, sub_units),
-        "tree_url": url(UNITS_PATH),
+        "tree_url": url(U.UNITS),
     }
 
 
@@ -159,7 +148,7 @@ def _sub_unit_row(table: StatsTable, units: Mapping[str, Unit], uid: str, scale:
     empty = cell(Figure(None), language)
     top = scale[0] if scale else ""
     return {
-        "id": uid, "name": unit.name, "url": url(unit_url(uid)), "level": level_label(unit.level, t),
+        "id": uid, "name": unit.name, "url": url(U.unit(uid)), "level": level_label(unit.level, t),
         "year": latest.year if latest else None,
         "members": cell(latest.members, language) if latest else empty,
         "new_members": cell(latest.new_members, language) if latest else empty,
@@ -190,7 +179,7 @@ def _charts(unit: Unit, years: Sequence[YearFigures], scale: Sequence[str], lang
         title = t(key)
         desc = t("stats_chart_desc", title=title, unit=unit.name, data=charts.describe(points, language, missing))
         chart_id = f"chart-{unit.id}-{name.replace('_', '-')}"
-        result.append({"id": chart_id, "title": title, "svg": kind(chart_id, points, title, desc, legend),
+        result.append({"id": chart_id, "title": title, "svg": Markup(kind(chart_id, points, title, desc, legend)),
                        "table_id": ids["figures"],
                        "table_note": t("stats_chart_table", caption=t("stats_figures_caption"))})
     rated = [f for f in years if total(f.ratings) is not None]
@@ -211,7 +200,7 @@ def _ratings_chart(unit: Unit, rated: Sequence[YearFigures], scale: Sequence[str
     desc = t("stats_chart_desc", title=title, unit=unit.name, data=data)
     chart_id = f"chart-{unit.id}-ratings"
     return {"id": chart_id, "title": title,
-            "svg": charts.stacked_bar_chart(chart_id, categories, series, title, desc, legend),
+            "svg": Markup(charts.stacked_bar_chart(chart_id, categories, series, title, desc, legend)),
             "table_id": table_id, "table_note": t("stats_chart_table", caption=t("stats_ratings_caption"))}
 
 
@@ -235,7 +224,7 @@ def _comparisons(table: StatsTable, units: Mapping[str, Unit]) -> dict[str, list
     found: dict[tuple[str, int], int] = {}
     for uid in table.order:
         level = units[uid].level
-        if level in LEVEL_SLUGS:
+        if level in U.LEVEL_SLUGS:
             for f in table.by_unit[uid]:
                 found[level, f.year] = found.get((level, f.year), 0) + 1
     return {level: years for level in LEVELS
@@ -253,17 +242,17 @@ def _tree_page(table, units, scale, language, url, t, combos) -> StatsPage:
         "rows": rows,
         "top_label": scale[0] if scale else "",
         "compare": [{"label": capitalise(t(f"stats_levels_{level}")),
-                     "links": [{"year": y, "url": url(compare_path(level, y))} for y in years]}
+                     "links": [{"year": y, "url": url(U.compare(level, y))} for y in years]}
                     for level, years in combos.items()],
         "any_rolled_up": any(c.get("rolled_up") for r in rows for c in r.values() if isinstance(c, dict)),
         "open_data": _open_data_links(url),
     }
-    return StatsPage(UNITS_PATH, "units.html", "units", t("stats_tree_title"), context)
+    return StatsPage(U.UNITS, "units.html", "units", t("stats_tree_title"), context)
 
 
 def _open_data_links(url: Url) -> list[dict]:
-    return [{"label": "CSV", "url": url("/du-lieu/don-vi.csv")},
-            {"label": "JSON", "url": url("/du-lieu/don-vi.json")}]
+    return [{"label": "CSV", "url": url(U.OPEN_DATA_CSV)},
+            {"label": "JSON", "url": url(U.OPEN_DATA_JSON)}]
 
 
 def _compare_page(table, units, scale, language, url, t, combos, level: str, year: int) -> StatsPage:
@@ -276,15 +265,15 @@ def _compare_page(table, units, scale, language, url, t, combos, level: str, yea
         "level": level, "level_label": level_text, "year": year, "rows": rows, "top_label": top,
         "caption": t("stats_compare_caption", level=level_text, year=year),
         "count": t("stats_compare_count", count=len(rows)),
-        "other_years": [{"year": y, "url": url(compare_path(level, y)), "current": y == year}
+        "other_years": [{"year": y, "url": url(U.compare(level, y)), "current": y == year}
                         for y in combos[level]],
-        "other_levels": [{"label": capitalise(t(f"stats_levels_{other}")), "url": url(compare_path(other, year))}
+        "other_levels": [{"label": capitalise(t(f"stats_levels_{other}")), "url": url(U.compare(other, year))}
                          for other, years in combos.items() if other != level and year in years],
-        "tree_url": url(UNITS_PATH),
+        "tree_url": url(U.UNITS),
         "any_rolled_up": any(c.get("rolled_up") for r in rows for c in r.values() if isinstance(c, dict)),
     }
     title = capitalise(t("stats_compare_title", level=level_text, year=year))
-    return StatsPage(compare_path(level, year), "compare.html", "compare", title, context)
+    return StatsPage(U.compare(level, year), "compare.html", "compare", title, context)
 
 
 def _compare_row(table, units, uid: str, year: int, top: str, language: str, url: Url, t) -> dict:
@@ -293,8 +282,8 @@ def _compare_row(table, units, uid: str, year: int, top: str, language: str, url
     parent = units.get(unit.parent) if unit.parent else None
     empty = cell(Figure(None), language)
     return {
-        "id": uid, "name": unit.name, "url": url(unit_url(uid)),
-        "parent": parent.name if parent else "", "parent_url": url(unit_url(parent.id)) if parent else "",
+        "id": uid, "name": unit.name, "url": url(U.unit(uid)),
+        "parent": parent.name if parent else "", "parent_url": url(U.unit(parent.id)) if parent else "",
         "members": cell(figures.members, language),
         "change": change_cell(table.change(uid, year, "members"), language, t),
         "new_members": cell(figures.new_members, language),

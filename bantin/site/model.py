@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import heapq
-import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from ..source.articles import Article, Page, Tag
@@ -14,8 +13,6 @@ from ..text import sort_key, words
 
 OTHER_NEWS = 10
 RELATED = 5
-_CANDIDATES = 200  # newest per tag/unit/word: enough to find good neighbours, bounded cost
-_STOP_RATIO = 0.05  # title words in more than 5 % of articles say nothing about relatedness
 
 
 @dataclass(frozen=True)
@@ -33,6 +30,23 @@ class SiteModel:
     roots: tuple[str, ...]
     archive: dict[tuple[int, ...], tuple[Article, ...]]
     positions: dict[str, int]  # article path -> index in its category listing
+
+    @cached_property
+    def article_by_path(self) -> dict[str, Article]:
+        return {a.site_path: a for a in self.articles}
+
+    @cached_property
+    def page_by_path(self) -> dict[str, Page]:
+        return {p.site_path: p for p in self.pages}
+
+    @cached_property
+    def title_words(self) -> dict[str, tuple[Article, ...]]:
+        """Articles by the folded words of their titles, newest first (built on first use)."""
+        postings: dict[str, list[Article]] = defaultdict(list)
+        for a in self.articles:
+            for word in set(words(a.title)):
+                postings[word].append(a)
+        return _freeze(postings)
 
     @property
     def config(self):
@@ -115,37 +129,3 @@ def unit_tree(content: Content) -> tuple[dict[str, tuple[str, ...]], tuple[str, 
         (kids[unit.parent] if unit.parent else roots).append(unit.id)
     by_name = lambda ids: tuple(sorted(ids, key=lambda i: sort_key(content.units[i].name)))
     return {k: by_name(v) for k, v in kids.items()}, by_name(roots)
-
-
-def related_finder(model: SiteModel):
-    """A function giving up to 5 related articles, by shared tags, unit and rare title words."""
-    articles = model.articles
-    # Articles are newest first, so an article's rank doubles as the recency tie-break.
-    rank = {a.site_path: i for i, a in enumerate(articles)}
-    ranks = lambda listing: [rank[a.site_path] for a in listing[:_CANDIDATES]]
-    title_words = [set(words(a.title)) for a in articles]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, found in enumerate(title_words):
-        for w in found:
-            postings[w].append(i)
-    limit = max(3, int(len(articles) * _STOP_RATIO))
-    weight = {w: math.log(len(articles) / len(p)) / 4 for w, p in postings.items() if len(p) <= limit}
-    by_tag = {slug: ranks(listing) for slug, listing in model.by_tag.items()}
-    by_unit = {unit: ranks(listing) for unit, listing in model.by_unit.items()}
-
-    def related(article: Article) -> tuple[Article, ...]:
-        me = rank[article.site_path]
-        sources = [(by_tag[t.slug], 3.0) for t in article.tags]
-        if article.unit:
-            sources.append((by_unit[article.unit], 2.0))
-        sources += [(postings[w][:_CANDIDATES], weight[w]) for w in title_words[me] if w in weight]
-        scores: dict[int, float] = defaultdict(float)
-        for candidates, points in sources:
-            for other in candidates:
-                scores[other] += points
-        scores.pop(me, None)
-        # Highest score first, the newer (lower rank) on a tie: nlargest keeps the sorted order of equals.
-        best = heapq.nlargest(RELATED, sorted(scores), key=scores.__getitem__)
-        return tuple(articles[i] for i in best)
-
-    return related

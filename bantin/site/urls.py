@@ -1,8 +1,28 @@
-"""The URL scheme of the built site (stable: other sites link to it)."""
+"""The URL scheme of the built site (stable: other sites link to it). The only place paths are made.
+
+A *site path* starts and ends with "/" for pages ("/don-vi/x/") and names a file otherwise
+("/feed.xml"); it never contains the sub-path of base_url. `Urls` turns one into a link.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+HOME = "/"
+UNITS = "/don-vi/"
+ARCHIVE = "/luu-tru/"
+SEARCH = "/tim-kiem/"
+NOT_FOUND = "/404.html"
+FEED = "/feed.xml"
+ROBOTS = "/robots.txt"
+SITEMAP = "/sitemap.xml"
+OPEN_DATA_JSON = "/du-lieu/don-vi.json"
+OPEN_DATA_CSV = "/du-lieu/don-vi.csv"
+PAGE_MANIFEST = "/_bantin/pages.json"
+LEVEL_SLUGS = {"province": "tinh", "district": "huyen", "commune": "xa", "branch": "chi-bo"}
+# First path segments the generator owns; a standalone page may not take them.
+RESERVED = frozenset({"tin-tuc", "chuyen-muc", "the", "don-vi", "luu-tru", "tim-kiem", "du-lieu", "assets",
+                      "media", "_bantin", "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"})
 
 
 @dataclass(frozen=True)
@@ -20,24 +40,55 @@ class Urls:
         return self.base_url + site_path.lstrip("/")
 
 
-def category(cat: str, page: int = 1) -> str:
-    return f"/chuyen-muc/{cat}/" + (f"trang/{page}/" if page > 1 else "")
+def article(year: int, month: int, slug: str) -> str:
+    return f"/tin-tuc/{year:04d}/{month:02d}/{slug}/"
 
 
-def tag(slug: str, page: int = 1) -> str:
-    return f"/the/{slug}/" + (f"trang/{page}/" if page > 1 else "")
+def page(slug: str) -> str:
+    return f"/{slug}/"
+
+
+def category(cat: str, page_no: int = 1) -> str:
+    return f"/chuyen-muc/{cat}/" + _paged(page_no)
+
+
+def category_feed(cat: str) -> str:
+    return f"/chuyen-muc/{cat}/feed.xml"
+
+
+def tag(slug: str, page_no: int = 1) -> str:
+    return f"/the/{slug}/" + _paged(page_no)
 
 
 def unit(unit_id: str) -> str:
-    return f"/don-vi/{unit_id}/"
+    return f"{UNITS}{unit_id}/"
+
+
+def unit_feed(unit_id: str) -> str:
+    return f"{UNITS}{unit_id}/feed.xml"
+
+
+def compare(level: str, year: int) -> str:
+    """Two segments below /don-vi/, so no unit page /don-vi/<id>/ can collide with a comparison page."""
+    return f"{UNITS}so-sanh/{LEVEL_SLUGS[level]}/{year}/"
 
 
 def archive(*parts: int) -> str:
     """/luu-tru/, /luu-tru/2024/, /luu-tru/2024/05/, /luu-tru/2024/05/02/."""
     if not parts:
-        return "/luu-tru/"
+        return ARCHIVE
     year, *rest = parts
-    return f"/luu-tru/{year}/" + "".join(f"{p:02d}/" for p in rest)
+    return f"{ARCHIVE}{year}/" + "".join(f"{p:02d}/" for p in rest)
+
+
+def media(relative: str) -> str:
+    """A file under content/media, e.g. "media/2024/anh.jpg" -> "/media/2024/anh.jpg"."""
+    return "/" + relative.lstrip("/")
+
+
+def section_prefixes(menu_paths: list[str]) -> list[str]:
+    """Path prefixes that mark a menu entry current, longest first (/chuyen-muc/a-b/ before /chuyen-muc/a/)."""
+    return sorted([*menu_paths, UNITS, ARCHIVE], key=len, reverse=True)
 
 
 def output_file(site_path: str) -> str:
@@ -46,3 +97,7 @@ def output_file(site_path: str) -> str:
     if not relative or relative.endswith("/"):
         return relative + "index.html"
     return relative
+
+
+def _paged(page_no: int) -> str:
+    return f"trang/{page_no}/" if page_no > 1 else ""

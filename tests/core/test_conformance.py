@@ -66,11 +66,14 @@ def test_errors_on_a_template_error_in_worker_processes_leaving_the_previous_sit
     out = tmp_path / "site"
     (out / "tin-tuc").mkdir(parents=True)
     (out / "index.html").write_text("bản trước\n", encoding="utf-8")
+    (out / "_bantin").mkdir()
+    (out / "_bantin" / "build.json").write_text('{"generator": "bantin", "files": {}}', encoding="utf-8")
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "article.html").write_text("{{ article.no_such_field.deeper }}", encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
         build_tree(corpus, out, now=LATER, jobs=2, templates=templates)
     assert any("article.html" in str(p) and "template error" in p.message for p in failed.value.problems)
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["index.html", "tin-tuc"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "_bantin", "_bantin/build.json", "index.html", "tin-tuc"]
     assert names_once_settled(tmp_path) == ["site", "templates"]

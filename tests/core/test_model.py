@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from bantin.source.load import load
-from bantin.site.model import build_model, related_finder
+from bantin.site.model import build_model
+from bantin.site.queries import Queries
 
 from .helpers import ROOT
 
@@ -40,13 +41,12 @@ def test_can_show_the_previous_ten_of_the_category_as_other_news(model):
 
 
 def test_can_relate_up_to_five_other_articles_deterministically(model):
-    related = related_finder(model)
-    again = related_finder(model)
+    first, again = Queries(model), Queries(build_model(model.content, NOW))
     for a in model.articles:
-        found = related(a)
-        assert a not in found and len(found) <= 5 and len(set(found)) == len(found)
-        assert [r.site_path for r in again(a)] == [r.site_path for r in found]
-    assert sum(bool(related(a)) for a in model.articles) > len(model.articles) * 0.9
+        found = first.ask("related", a.site_path)[:5]
+        assert a.site_path not in found and len(found) <= 5 and len(set(found)) == len(found)
+        assert again.ask("related", a.site_path)[:5] == found
+    assert sum(bool(first.ask("related", a.site_path)) for a in model.articles) > len(model.articles) * 0.9
 
 
 def test_can_gather_a_unit_and_its_sub_units_news(model):

@@ -19,11 +19,11 @@ def test_rebuild_after_an_edit_reads_one_file_and_keeps_the_rest(tmp_path):
     builder = Builder(options_from(args), status, lambda: None, stream=log)
     assert builder.build_once()
     posts = sorted((content / "posts").rglob("*.md"))
-    assert builder.parsed.reads > len(posts)
+    assert builder.session.parsed.reads > len(posts)
     post = posts[0]
     post.write_text(post.read_text(encoding="utf-8") + "\nMột câu mới của biên tập viên.\n", encoding="utf-8")
     assert builder.build_once([str(post)])
-    assert builder.parsed.reads == 1
+    assert builder.session.parsed.reads == 1
     assert status.state == "ok" and status.build == 2
     summary = log.getvalue().strip().splitlines()[-1]
     written = int(summary.split(": ")[1].split(" written")[0].replace(",", "").replace(".", ""))
