@@ -25,11 +25,22 @@ def _build_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=Path, help="the site's own templates (default: templates/ beside content/)")
     parser.add_argument("--assets", type=Path, help="the site's own assets (default: assets/ beside content/)")
     parser.add_argument("--drafts", action="store_true", help="include drafts and future articles (previews)")
-    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    parser.add_argument("--jobs", type=_jobs, default=0, help="worker processes (default: one per core)")
     parser.add_argument("--base-url", help="publish under this address instead of site.yaml's base_url")
     parser.add_argument("--counts", type=Path, help="counter snapshot (JSON from GET /api/export) to bake in")
     parser.add_argument("--no-cache", action="store_true", help="render everything anew, ignoring .bantin-cache/ (Markdown and unchanged pages)")
     parser.add_argument("--no-search", action="store_true", help="skip the full-text search index (faster previews)")
+
+
+def _jobs(text: str) -> int:
+    """--jobs: a whole number from 1 to 256 (0, the default, means one per core)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"`{text[:20]}` is not a whole number") from None
+    if not 0 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"{value} is not between 1 and 256 (0: one per core)")
+    return value
 
 
 def make_parser() -> argparse.ArgumentParser:

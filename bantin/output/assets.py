@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..problems import BuildFailed, Problem, display_path
+
 FINGERPRINTED = (".css", ".js")
 # Assets only `build.py serve` uses (it serves them from the source folder itself): never published.
 DEV_ONLY = frozenset({"js/dev-overlay.js"})
@@ -19,14 +21,22 @@ class Asset:
 
 def collect(folders: list[Path]) -> dict[str, Asset]:
     """Assets to publish by logical name ("css/site.css"); later folders override earlier ones.
-    Dev-only assets (DEV_ONLY) are left out."""
+    Dev-only assets (DEV_ONLY) are left out; a link pointing out of its folder fails the build."""
     found: dict[str, Path] = {}
+    problems: list[Problem] = []
     for folder in folders:
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                name = path.relative_to(folder).as_posix()
-                if path.is_file() and not path.name.startswith(".") and name not in DEV_ONLY:
-                    found[name] = path
+        if not folder.is_dir():
+            continue
+        root = folder.resolve()
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                problems.append(Problem(display_path(path), 0, "", "this is a link to a file outside the assets folder",
+                                        "copy the file into the folder instead of linking to it"))
+            elif path.is_file() and not path.name.startswith(".") and name not in DEV_ONLY:
+                found[name] = path
+    if problems:
+        raise BuildFailed(problems)
     return {name: Asset(path, "assets/" + _output_name(name, path)) for name, path in sorted(found.items())}
 
 

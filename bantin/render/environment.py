@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,10 +23,22 @@ def template_folders(site_templates: Path | None) -> list[Path]:
     return folders
 
 
+class ContainedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses a template which is a link to a file outside its folder."""
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.realpath(folder) + os.sep) for folder in self.searchpath):
+            raise jinja2.TemplateError(f"{filename} is a link to a file outside the templates folder; "
+                                       "copy the file in instead of linking to it")
+        return source, filename, uptodate
+
+
 def make_environment(folders: list[Path], language: str, globals_: dict[str, Any]) -> jinja2.Environment:
     """An environment where an undefined name or a bad filter fails the build instead of printing nothing."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        loader=ContainedLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, auto_reload=False)

@@ -67,6 +67,7 @@ class Views:
         q.add("stats_page", lambda q, path: outside.stats_page(path), reads_model=True)
         # Derived answers, shared by many pages.
         q.add("card", self._card, reads_model=False)
+        q.add("feed_entry", self._feed_entry, reads_model=False)
         q.add("body", lambda q, path: self.to_html(q.ask("article", path).body, q), reads_model=False)
         q.add("page_body", lambda q, path: self.to_html(q.ask("page", path).body, q), reads_model=False)
         q.add("unit_description", self._unit_description, reads_model=False)
@@ -100,6 +101,11 @@ class Views:
             "category": {"label": category, "url": self.urls.url(U.category(a.category))} if category else None,
             "views": self.views_text(a.site_path),
         }
+
+    def _feed_entry(self, q: Queries, path: str) -> dict[str, Any]:
+        a = q.ask("article", path)
+        return {**q.ask("card", path), "absolute": self.urls.absolute(path), "author": a.author,
+                "updated": a.date.isoformat()}
 
     def image(self, ref: str | None) -> dict | None:
         """An image from content/media as templates show it: its URL and, when known, its size."""
@@ -253,11 +259,7 @@ class Views:
     def _feed(self, spec: PageSpec, scope: str, key: str | None) -> dict:
         paths = (self.q.ask("latest", FEED_ENTRIES) if scope == "site" else
                  self.q.ask("listing", scope, key)[:FEED_ENTRIES])
-        entries = []
-        for path in paths:
-            a = self.q.ask("article", path)
-            entries.append({**self.card(path), "absolute": self.urls.absolute(path), "author": a.author,
-                            "updated": a.date.isoformat()})
+        entries = [self.q.ask("feed_entry", path) for path in paths]
         html_path = U.HOME if scope == "site" else U.category(key) if scope == "category" else U.unit(key)
         updated = entries[0]["updated"] if entries else "1970-01-01T00:00:00+00:00"
         return {"feed": {"title": spec.title if scope == "site" else f"{spec.title} – {self.config.title}",
