@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +21,7 @@ from .incremental.facts import Memo, TrackedQueries, load_memo, load_stamps, sav
 from .incremental.keys import digest_value, environment_digest, folder_digest
 from .incremental.mdcache import MarkdownCache, open_cache
 from .incremental.parallel import WorkerSetup, render_pages
+from .incremental.templates import template_cache
 from .output import assets as assets_out
 from .output import manifest, opendata
 from .output.media import image_sizes
@@ -84,20 +86,34 @@ class Session:
 
     parsed: ParseCache = field(default_factory=ParseCache)
     memo: Memo | None = None
+    memo_file: Path | None = None
+    remembered: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
+
+    def save(self) -> None:
+        """Keep the last memo on disk for the next process (pickling it takes longer than an edit's build)."""
+        if self.memo is not None:
+            save_memo(self.memo_file, self.memo)
 
 
 def check(options: Options, cache: ParseCache | None = None) -> tuple[Content | None, list[Problem]]:
     """Validate the content tree and its statistics; nothing is written. `cache` spares unchanged files."""
-    content, problems = load(options.content, cache)
-    if content is not None:
-        table = stats.compute(content.units, content.config.rating_scale)
-        warnings = stats.check(content.units, table, content.config.rating_scale)
-        if options.strict:
-            warnings = [replace(w, severity="error") for w in warnings]
-        problems = problems + warnings
-        if any(p.severity == "error" for p in warnings):
-            content = None
+    content, _, problems = validate(options, cache)
     return content, problems
+
+
+def validate(options: Options, cache: ParseCache | None = None
+             ) -> tuple[Content | None, stats.StatsTable | None, list[Problem]]:
+    """check(), also giving the statistics it computed (None with the content when anything is wrong)."""
+    content, problems = load(options.content, cache)
+    if content is None:
+        return None, None, problems
+    table = stats.compute(content.units, content.config.rating_scale)
+    warnings = stats.check(content.units, table, content.config.rating_scale)
+    if options.strict:
+        warnings = [replace(w, severity="error") for w in warnings]
+    if any(p.severity == "error" for p in warnings):
+        return None, None, problems + warnings
+    return content, table, problems + warnings
 
 
 def build_time(options: Options, tz) -> datetime:
@@ -118,13 +134,13 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     """Build the site into `options.out`; raise BuildFailed (leaving the old output) on any error."""
     started = time.perf_counter()
     check_out_folder(options.out, source_folders(options), [PROJECT_ROOT, Path.cwd()])
-    content, problems = check(options, session.parsed if session else None)
+    content, table, problems = validate(options, session.parsed if session else None)
     if content is None:
         raise BuildFailed([p for p in problems if p.severity == "error"])
     if options.base_url:
         content = replace(content, config=content.config.with_base_url(options.base_url))
     now = build_time(options, content.config.tz)
-    job = prepare(options, content, now)
+    job = prepare(options, content, table, now)
     report = render_site(options, job, progress, session)
     report.warnings = [p for p in problems if p.severity != "error"]
     report.seconds = time.perf_counter() - started
@@ -137,12 +153,11 @@ def source_folders(options: Options) -> list[Path]:
     return folders + [f for f in (options.templates, options.assets) if f is not None]
 
 
-def prepare(options: Options, content: Content, now: datetime) -> RenderJob:
+def prepare(options: Options, content: Content, table: stats.StatsTable, now: datetime) -> RenderJob:
     """The model, the page plan and everything rendering needs, as one picklable job."""
     config = content.config
     model = build_model(content, now, options.drafts)
     urls = Urls(config.base_url, config.base_path)
-    table = stats.compute(model.units, config.rating_scale)
     stat_pages = stats_views.stats_pages(table, model.units, config.rating_scale, config.language, urls.url)
     specs = plan(model, [PageSpec(p.path, p.kind, p.template, p.title) for p in stat_pages])
     found = assets_out.collect([BUILTIN_ASSETS] + ([options.assets] if options.assets else []))
@@ -153,7 +168,7 @@ def prepare(options: Options, content: Content, now: datetime) -> RenderJob:
                      counter_endpoint=counter, image_sizes=image_sizes(content.root, content.media),
                      table=table, stats_pages={p.path: p.context for p in stat_pages},
                      markdown_salt=markdown_salt(config),
-                     markdown_cache=options.cache_dir / "markdown" if options.cache_dir else None)
+                     cache_dir=options.cache_dir)
 
 
 def markdown_salt(config) -> str:
@@ -162,20 +177,21 @@ def markdown_salt(config) -> str:
     return digest_value((environment_digest(), config.base_path, config.language, t("table"), t("footnote_back")))
 
 
-def make_renderer(job: RenderJob, tracked: bool, previous: Memo | None = None) -> Renderer:
+def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None) -> Renderer:
     """A Renderer for this process (also run in each worker, so it must stay a top-level function)."""
-    queries = TrackedQueries(job.model, previous) if tracked else Queries(job.model)
+    queries = TrackedQueries(job.model, remembered=session.remembered if session else None) if tracked \
+        else Queries(job.model)
     t = translator(job.model.config.language)
     media = MediaInfo(job.model.config.base_path, {}, t("table"), t("footnote_back"))
-    cache = open_cache(job.markdown_cache)
-    return Renderer(job, queries, Bodies(media, cache, job.markdown_salt))
+    cache = open_cache(job.cache_dir / "markdown" if job.cache_dir else None)
+    return Renderer(job, queries, Bodies(media, cache, job.markdown_salt), template_cache(job.cache_dir))
 
 
 def render_site(options: Options, job: RenderJob, progress: Progress | None, session: Session | None) -> Report:
     """Render what changed since the last build and publish it, with everything else the site holds."""
     caching = options.cache_dir is not None
     memo_file = options.cache_dir / f"memo-{options.out.resolve().name}.pickle" if caching else None
-    parent = make_renderer(job, caching)
+    parent = make_renderer(job, caching, session)
     salt = page_salt(job, parent)
     previous = None
     if caching:
@@ -197,9 +213,10 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
         raise
     if caching:
         save_stamps(stamps_file, output.new_stamps)
-        save_memo(memo_file, parent.queries.record)
-        if session is not None:
-            session.memo = parent.queries.record
+        if session is None:
+            save_memo(memo_file, parent.queries.record)
+        else:
+            session.memo, session.memo_file = parent.queries.record, memo_file
         keep_markdown(parent.bodies.cache, md_new, md_used)
     return Report(pages=len(job.specs), written=output.written, unchanged=output.unchanged,
                   rendered=len(todo), in_place=isinstance(output, Update))

@@ -214,6 +214,7 @@ class Builder:
         self._stopping = True
         self._wake.set()
         self._thread.join(timeout=60)
+        self.session.save()
 
     def _loop(self) -> None:
         while True:

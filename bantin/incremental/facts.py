@@ -13,15 +13,18 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..site.queries import Queries
+from ..source.articles import Article, Page
 from .keys import digest_value
 
 Key = tuple
 Deps = dict[Key, str]
+_REMEMBERED = (Article, Page)  # compared by identity, so they can be weak keys
 
 
 @dataclass
@@ -41,9 +44,12 @@ class Memo:
 class TrackedQueries(Queries):
     """Queries that record what was read, and check a previous build's records."""
 
-    def __init__(self, model, previous: Memo | None = None):
+    def __init__(self, model, previous: Memo | None = None, remembered: weakref.WeakKeyDictionary | None = None):
         super().__init__(model)
         self.previous = previous or Memo()
+        # Digests of the frozen source objects (an article, a unit), kept by `serve` between builds: an
+        # unchanged file gives the very same object, and digesting 5,000 articles is most of a check.
+        self.remembered = remembered if remembered is not None else weakref.WeakKeyDictionary()
         self.digests: dict[Key, str] = {}
         self.record = Memo(self.previous.salt)
         self._frames: list[Deps] = []
@@ -63,11 +69,22 @@ class TrackedQueries(Queries):
             value = spec.function(self, *key[1:])
         finally:
             deps = self._frames.pop()
-        digest = digest_value(value)
         self.answers[key] = value
-        self.digests[key] = digest
+        self.digests[key] = self._version(spec, key) if spec.version else self.digest_of(value)
         if not spec.reads_model:
-            self.record.answers[key] = (digest, deps)
+            self.record.answers[key] = (self.digests[key], deps)
+
+    def _version(self, spec, key: Key) -> str:
+        return "v" + digest_value(spec.version(self, *key[1:]))
+
+    def digest_of(self, value: Any) -> str:
+        """The digest of an answer; objects met in an earlier build of this process are not digested twice."""
+        if isinstance(value, _REMEMBERED):
+            known = self.remembered.get(value)
+            if known is None:
+                known = self.remembered[value] = digest_value(value)
+            return known
+        return digest_value(value)
 
     def current_digest(self, key: Key) -> str:
         """The digest `key` has in this build, computing it only when its deps changed."""
@@ -83,6 +100,9 @@ class TrackedQueries(Queries):
                 self.digests[key] = before[0]
                 self.record.answers[key] = before
                 return before[0]
+        if spec.reads_model and spec.version is not None:
+            self.digests[key] = digest = self._version(spec, key)
+            return digest
         frames, self._frames = self._frames, []  # checking is not reading: record nothing
         try:
             self._compute(key)

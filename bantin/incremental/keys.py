@@ -8,6 +8,7 @@ and asset files, and the settings. Each function here digests one of those.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import pickle
@@ -31,9 +32,23 @@ def digest_bytes(*parts: bytes) -> str:
 
 def digest_value(value: Any) -> str:
     """A digest of a plain value (dicts, lists, text, numbers, dates, dataclasses)."""
+    if _is_plain(value):
+        return digest_bytes(repr(value).encode("utf-8", "surrogatepass"))
     buffer = io.BytesIO()
     _CanonicalPickler(buffer, protocol=5).dump(value)
     return digest_bytes(buffer.getvalue())
+
+
+_PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_plain(value: Any, depth: int = 0) -> bool:
+    """Text, numbers and tuples of them: their repr is exact and much cheaper than pickling."""
+    if isinstance(value, _PLAIN_SCALARS):
+        return True
+    if type(value) is tuple and depth < 3:
+        return all(_is_plain(item, depth + 1) for item in value)
+    return False
 
 
 class _CanonicalPickler(pickle.Pickler):
@@ -46,10 +61,18 @@ class _CanonicalPickler(pickle.Pickler):
         self.fast = True
 
     def reducer_override(self, obj: Any) -> Any:
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            fields = tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
-            return tuple, ((type(obj).__qualname__, fields),)
-        return NotImplemented
+        names = _field_names(type(obj))
+        if names is None:
+            return NotImplemented
+        return tuple, ((type(obj).__qualname__, tuple(getattr(obj, name) for name in names)),)
+
+
+@functools.lru_cache(maxsize=256)
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type, None for any other type."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def folder_digest(folders: Iterable[Path], suffixes: tuple[str, ...] = ()) -> str:

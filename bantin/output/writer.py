@@ -80,9 +80,9 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: Path | str) -> tuple[int, int] | None:
     try:
-        st = path.lstat()
+        st = os.lstat(path)
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
@@ -108,7 +108,7 @@ class Output:
         """True when the published file still is what the previous build wrote with `digest`."""
         if self.previous.get(relative) != digest:
             return False
-        stamp = _stamp(self.out / relative)
+        stamp = _stamp(f"{self.out}/{relative}")
         if stamp is not None and stamp == self.stamps.get(relative):
             return True
         return stamp is not None and not digest.startswith("copy:") and _file_digest(self.out / relative) == digest
@@ -118,7 +118,7 @@ class Output:
         if not self.holds(relative, digest) or not self._carry(relative):
             return False
         self.files[relative] = digest
-        self.new_stamps[relative] = _stamp(self.out / relative)
+        self.new_stamps[relative] = self.stamps.get(relative) or _stamp(f"{self.out}/{relative}")
         self.unchanged += 1
         return True
 

@@ -35,13 +35,14 @@ class ContainedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(folders: list[Path], language: str, globals_: dict[str, Any]) -> jinja2.Environment:
+def make_environment(folders: list[Path], language: str, globals_: dict[str, Any],
+                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """An environment where an undefined name or a bad filter fails the build instead of printing nothing."""
     env = jinja2.Environment(
         loader=ContainedLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, auto_reload=False)
+        keep_trailing_newline=True, auto_reload=False, bytecode_cache=bytecode_cache)
     env.filters["num"] = lambda value: format_number(value, language)
     env.filters["pct"] = lambda value: format_number(round(value * 100, 1), language) + " %"
     env.filters["json"] = _json_for_script

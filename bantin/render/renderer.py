@@ -40,14 +40,15 @@ class RenderJob:
     table: StatsTable
     stats_pages: dict[str, dict] = field(default_factory=dict)  # path -> context of the tree and comparison pages
     markdown_salt: str = ""
-    markdown_cache: Path | None = None  # folder of the Markdown cache; None when caching is off
+    cache_dir: Path | None = None  # .bantin-cache/; None when caching is off
     asset_sources: dict[str, Any] = field(default_factory=dict)  # logical name -> output.assets.Asset
 
 
 class Renderer:
     """The Jinja environment, the views and the shared fragments of one process."""
 
-    def __init__(self, job: RenderJob, queries: Queries, bodies: Bodies):
+    def __init__(self, job: RenderJob, queries: Queries, bodies: Bodies,
+                 bytecode_cache: jinja2.BytecodeCache | None = None):
         config = job.model.config
         self.job = job
         self.urls = U.Urls(config.base_url, config.base_path)
@@ -56,7 +57,7 @@ class Renderer:
         self.bodies = bodies
         self._unit_stats: dict[str, dict] = {}
         self.views = Views(queries, self.urls, self.t, bodies.html, job.counts, job.specs, self)
-        self.env = make_environment(job.template_folders, config.language, self.globals())
+        self.env = make_environment(job.template_folders, config.language, self.globals(), bytecode_cache)
         self.env.globals["side_html"] = Markup(self.env.get_template("partials/side.html").render(side=self.side()))
         self.env.globals["fragments"] = Fragments(self.env, U.section_prefixes([m["prefix"] for m in self.menu()]))
 
@@ -70,6 +71,13 @@ class Renderer:
             self._unit_stats[unit_id] = stats_views.unit_stats_view(
                 self.job.table, self.job.model.units, unit_id, config.rating_scale, config.language, self.urls.url)
         return self._unit_stats[unit_id]
+
+    def unit_stats_version(self, unit_id: str) -> Any:
+        """What unit_stats_view reads: the unit, its figures, its children's, their counts by level."""
+        table, units = self.job.table, self.job.model.units
+        children = table.children.get(unit_id, ())
+        return (units[unit_id], table.by_unit.get(unit_id, ()), children, table.sub_unit_counts.get(unit_id),
+                tuple((units[c].name, units[c].level, table.latest(c)) for c in children))
 
     def stats_page(self, path: str) -> dict:
         return self.job.stats_pages[path]

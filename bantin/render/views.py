@@ -38,6 +38,8 @@ class Outside(Protocol):
 
     def unit_stats(self, unit_id: str) -> dict: ...
 
+    def unit_stats_version(self, unit_id: str) -> Any: ...
+
     def stats_page(self, path: str) -> dict: ...
 
 
@@ -63,7 +65,8 @@ class Views:
         q.add("spec", lambda q, path: self.specs[path], reads_model=True)
         q.add("sitemap_entries", self._sitemap_entries, reads_model=True)
         q.add("image_size", lambda q, ref: outside.image_size(ref), reads_model=True)
-        q.add("unit_stats", lambda q, unit_id: outside.unit_stats(unit_id), reads_model=True)
+        q.add("unit_stats", lambda q, unit_id: outside.unit_stats(unit_id), reads_model=True,
+              version=lambda q, unit_id: outside.unit_stats_version(unit_id))
         q.add("stats_page", lambda q, path: outside.stats_page(path), reads_model=True)
         # Derived answers, shared by many pages.
         q.add("card", self._card, reads_model=False)

@@ -58,8 +58,16 @@ class SiteModel:
 
     def unit_news(self, unit_id: str) -> tuple[Article, ...]:
         """The unit's own articles and its sub-units', newest first."""
-        ids = set(self.subtree(unit_id))
-        return tuple(a for a in self.articles if a.unit in ids)
+        return self._subtree_news.get(unit_id, ())
+
+    @cached_property
+    def _subtree_news(self) -> dict[str, tuple[Article, ...]]:
+        news: dict[str, list[Article]] = defaultdict(list)
+        for a in self.articles:
+            if a.unit:
+                for unit_id in (a.unit, *self.ancestors(a.unit)):
+                    news[unit_id].append(a)
+        return _freeze(news)
 
     def subtree(self, unit_id: str) -> list[str]:
         """The unit and every unit below it, depth first."""

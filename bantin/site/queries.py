@@ -26,6 +26,9 @@ RELATED_RANKED = 15  # ranked per article, so that a view can skip those it alre
 class RuleSpec:
     function: Rule
     reads_model: bool
+    # For a rule that reads the model: a cheap function of the same arguments whose value changes
+    # whenever the answer would (what the answer is computed from), so checking need not compute it.
+    version: Rule | None = None
 
 
 class Queries:
@@ -39,9 +42,9 @@ class Queries:
             self.add(name, function, reads_model=True)
         self.add("related", related, reads_model=False)
 
-    def add(self, name: str, function: Rule, reads_model: bool) -> None:
+    def add(self, name: str, function: Rule, reads_model: bool, version: Rule | None = None) -> None:
         """Register a rule; `reads_model` when it looks at the model (or anything else) directly."""
-        self.rules[name] = RuleSpec(function, reads_model)
+        self.rules[name] = RuleSpec(function, reads_model, version)
 
     def ask(self, name: str, *args: Any) -> Any:
         """The answer to (name, *args), computed on first use."""
