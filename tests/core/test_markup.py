@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from unittest import mock
 
 import markdown
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
@@ -126,7 +125,7 @@ TOKENS = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(TOKENS, max_size=40).map("".join))
 def test_can_skip_plain_text_without_changing_the_html(text):
     # Known, accepted difference: without the prettify step an attribute list right after a hard
@@ -134,8 +133,5 @@ def test_can_skip_plain_text_without_changing_the_html(text):
     assume(not re.search(r"  \n[ \t]*\{:", text))
     media = MediaInfo("/", {"media/a.png": (4, 3)}, "Bảng")
     fast = MarkdownRenderer(media).convert(text)
-    with mock.patch.object(markup, "_INLINE_TRIGGER", re.compile("")), \
-            mock.patch.object(markup, "_PATTERN_TRIGGERS", {}):
-        slow = MarkdownRenderer(media).convert(text)
-    assert fast == slow
+    assert fast == MarkdownRenderer(media, accelerate=False).convert(text)
     assert rendered(fast) == rendered(plain(text, media))
