@@ -1,19 +1,35 @@
-"""Markdown to HTML for article bodies: footnotes, tables, figures, media links, lazy images."""
+"""Markdown to HTML for article bodies, pages and unit descriptions: footnotes, tables, figures,
+media URLs under the base path, lazy images."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
 
 import markdown
-from markdown import util
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_accel
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "fenced_code", "sane_lists"]
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
+
+# A reference to a file under content/media/: `media/…` or `/media/…`, never `//host/…`.
+_MEDIA_REF = re.compile(r"/?(media/[^?#]*)(.*)\Z", re.S)
+# What a URL path may not hold as it is (WHATWG "URL code points"): spaces, controls, `%`, `#`, `?` …
+# Letters with diacritics may, so `Lễ.jpg` stays readable in the HTML.
+_NOT_IN_URL = re.compile(r"[^A-Za-z0-9!$&'()*+,\-./:;=@_~\u00a0-\U0010ffff]")
+
+
+def media_path(ref: str) -> str | None:
+    """The file a reference names, as MediaInfo.sizes keys it (relative, NFC, decoded:
+    `media/anh le/Lễ kết nạp 1.jpg`), or None when `ref` is not a media reference."""
+    match = _MEDIA_REF.match(ref)
+    return unicodedata.normalize("NFC", unquote(match.group(1))) if match else None
 
 
 @dataclass
@@ -26,10 +42,12 @@ class MediaInfo:
     footnote_back: str = "Jump back to footnote {} in the text"  # title of a note's link back; {} = number
 
     def url(self, ref: str) -> str:
-        relative = ref.lstrip("/")
-        if relative.startswith("media/"):
-            return self.base_path + relative
-        return ref
+        """A media reference as pages link it: under the base path, percent-encoded once; any other unchanged."""
+        path = media_path(ref)
+        if path is None:
+            return ref
+        encoded = _NOT_IN_URL.sub(lambda m: quote(m.group(0), safe=""), path)
+        return self.base_path + encoded + _MEDIA_REF.match(ref).group(2)
 
 
 class _Polish(Treeprocessor):
@@ -43,27 +61,14 @@ class _Polish(Treeprocessor):
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "p" and _is_figure(child):
-                    parent[index] = self._figure(child)
+                    parent[index] = _figure(child)
                 elif child.tag == "table":
                     parent[index] = self._table_wrap(child)
-                elif child.tag == "pre":
-                    _trim_code(child)
         for img in root.iter("img"):
             self._image(img)
         for link in root.iter("a"):
             if link.get("href"):
                 link.set("href", self.media.url(link.get("href")))
-
-    def _figure(self, p: etree.Element) -> etree.Element:
-        img = p[0]
-        figure = etree.Element("figure", {"class": "figure"})
-        figure.append(img)
-        img.tail = None
-        caption = "".join(p[1].itertext()) if len(p) > 1 else img.get("title", "")
-        if caption.strip():
-            etree.SubElement(figure, "figcaption").text = caption.strip()
-            img.attrib.pop("title", None)
-        return figure
 
     def _table_wrap(self, table: etree.Element) -> etree.Element:
         # A focusable region lets keyboard users scroll wide tables on phones.
@@ -74,30 +79,48 @@ class _Polish(Treeprocessor):
         return wrap
 
     def _image(self, img: etree.Element) -> None:
-        src = img.get("src", "")
-        size = self.media.sizes.get(src.lstrip("/"))
-        img.set("src", self.media.url(src))
+        src = img.get("src")   # None after an attribute list such as {src}
+        if src:
+            size = self.media.sizes.get(media_path(src) or "")
+            img.set("src", self.media.url(src))
+            if size and not img.get("width") and not img.get("height"):
+                img.set("width", str(size[0]))
+                img.set("height", str(size[1]))
         img.set("loading", "lazy")
         img.set("decoding", "async")
-        if size and not img.get("width"):
-            img.set("width", str(size[0]))
-            img.set("height", str(size[1]))
-
-
-def _trim_code(pre: etree.Element) -> None:
-    """Drop the blank lines an indented code block ends with (Python-Markdown's prettify step did this)."""
-    if len(pre) and pre[0].tag == "code" and not len(pre[0]) and pre[0].text is not None:
-        pre[0].text = util.AtomicString(pre[0].text.rstrip() + "\n")
 
 
 def _is_figure(p: etree.Element) -> bool:
     """A paragraph holding only an image, optionally followed by an emphasised caption."""
-    if (p.text or "").strip() or not len(p) or p[0].tag != "img":
+    if (p.text or "").strip() or not len(p) or p[0].tag != "img" or (p[0].tail or "").strip():
         return False
-    if len(p) == 1:
-        return not (p[0].tail or "").strip()
-    return (len(p) == 2 and p[1].tag == "em" and not (p[0].tail or "").strip()
-            and not (p[1].tail or "").strip())
+    return len(p) == 1 or (len(p) == 2 and p[1].tag == "em" and not (p[1].tail or "").strip())
+
+
+def _figure(p: etree.Element) -> etree.Element:
+    """The figure for a paragraph that _is_figure; attributes given to the paragraph go to the figure."""
+    attributes = {key: value for key, value in p.attrib.items() if value is not None}
+    attributes["class"] = " ".join(["figure", *attributes.get("class", "").split()])
+    figure = etree.Element("figure", attributes)
+    figure.tail = p.tail
+    img = p[0]
+    figure.append(img)
+    if len(p) > 1:
+        _caption(figure, p[1])
+    elif (img.get("title") or "").strip():
+        etree.SubElement(figure, "figcaption").text = img.attrib.pop("title").strip()
+    return figure
+
+
+def _caption(figure: etree.Element, em: etree.Element) -> None:
+    """The emphasised line under an image as its caption, links and line breaks included."""
+    caption = etree.SubElement(figure, "figcaption")
+    caption.text = (em.text or "").lstrip()
+    caption.extend(list(em))
+    if len(caption):
+        caption[-1].tail = (caption[-1].tail or "").rstrip()
+    else:
+        caption.text = caption.text.rstrip()
 
 
 class _BantinExtension(Extension):
@@ -106,8 +129,6 @@ class _BantinExtension(Extension):
         self.media = media
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        # Re-indenting the tree costs ~5 % of a conversion and only changes whitespace.
-        md.treeprocessors.deregister("prettify")
         md.treeprocessors.register(_Polish(md, self.media), "bantin-polish", 0)
 
 
@@ -117,9 +138,9 @@ class MarkdownRenderer:
     def __init__(self, media: MediaInfo, accelerate: bool = True):
         """accelerate=False: the library's own processors only (for comparisons)."""
         self.media = media
-        self._md = markdown.Markdown(extensions=[*EXTENSIONS, _BantinExtension(media)],
-                                     extension_configs={"footnotes": {"BACKLINK_TITLE": media.footnote_back}},
-                                     output_format="html")
+        self._md = markdown.Markdown(
+            extensions=[*EXTENSIONS, _BantinExtension(media)], output_format="html",
+            extension_configs={"footnotes": {"BACKLINK_TITLE": media.footnote_back}})
         self.accelerated = accelerate and markdown_accel.accelerate(self._md)
 
     def convert(self, text: str) -> str:
