@@ -1,5 +1,5 @@
 """Markdown to HTML for article bodies, pages and unit descriptions: footnotes, tables, figures,
-media URLs under the base path, lazy images."""
+typography, media URLs under the base path, lazy images."""
 
 from __future__ import annotations
 
@@ -15,8 +15,13 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_accel
 
-EXTENSIONS = ["footnotes", "tables", "attr_list", "fenced_code", "sane_lists"]
-RENDERER_VERSION = "3"
+EXTENSIONS = ["footnotes", "tables", "attr_list", "fenced_code", "sane_lists", "smarty"]
+# Characters rather than smarty's default entities (&ldquo; …), so the HTML reads as the text does.
+TYPOGRAPHY = {
+    "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“", "right-double-quote": "”",
+    "left-angle-quote": "«", "right-angle-quote": "»", "ndash": "–", "mdash": "—", "ellipsis": "…",
+}
+RENDERER_VERSION = "4"
 
 # A reference to a file under content/media/: `media/…` or `/media/…`, never `//host/…`.
 _MEDIA_REF = re.compile(r"/?(media/[^?#]*)(.*)\Z", re.S)
@@ -140,7 +145,8 @@ class MarkdownRenderer:
         self.media = media
         self._md = markdown.Markdown(
             extensions=[*EXTENSIONS, _BantinExtension(media)], output_format="html",
-            extension_configs={"footnotes": {"BACKLINK_TITLE": media.footnote_back}})
+            extension_configs={"footnotes": {"BACKLINK_TITLE": media.footnote_back},
+                               "smarty": {"substitutions": TYPOGRAPHY}})
         self.accelerated = accelerate and markdown_accel.accelerate(self._md)
 
     def convert(self, text: str) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import markdown
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from bantin.render.markup import EXTENSIONS, MarkdownRenderer, MediaInfo, media_path
+from bantin.render.markup import EXTENSIONS, TYPOGRAPHY, MarkdownRenderer, MediaInfo, media_path
 
 
 def renderer(base_path: str = "/", sizes: dict | None = None) -> MarkdownRenderer:
@@ -133,12 +133,29 @@ def test_can_keep_braces_that_start_the_line_after_a_line_break():
     assert html == "<p>Số liệu<br>\n{tạm tính} theo báo cáo</p>"
 
 
+# ---------------------------------------------------------------- typography
+
+
+def test_can_curl_quotes_and_make_dashes_around_vietnamese_words():
+    html = renderer().convert('Phong trào "Toàn dân đoàn kết" -- năm 2020--2025 --- và \'nhỏ\'...\n')
+    assert html == "<p>Phong trào “Toàn dân đoàn kết” – năm 2020–2025 — và ‘nhỏ’…</p>"
+
+
+def test_can_leave_quotes_and_dashes_in_code_as_typed():
+    html = renderer().convert('Gõ `"a" -- b...` như vậy.\n\n    x = "--"\n')
+    assert '<code>"a" -- b...</code>' in html and '<code>x = "--"\n</code>' in html
+
+
+def test_can_write_apostrophes_in_names():
+    assert renderer().convert("Chị H'Hen Niê và ('Hà Nội')\n") == "<p>Chị H’Hen Niê và (‘Hà Nội’)</p>"
+
+
 # ---------------------------------------------------------------- the library's own rendering
 
 MEDIA = MediaInfo("/portal/", {}, "Bảng số liệu", "Về chú thích {} trong bài")
 OURS = MarkdownRenderer(MEDIA)
 LIBRARY = markdown.Markdown(extensions=EXTENSIONS, output_format="html", extension_configs={
-    "footnotes": {"BACKLINK_TITLE": MEDIA.footnote_back}})
+    "footnotes": {"BACKLINK_TITLE": MEDIA.footnote_back}, "smarty": {"substitutions": TYPOGRAPHY}})
 _BLOCK = ("p|div|hr|ol|ul|li|table|thead|tbody|tr|th|td|blockquote|h[1-6]|figure|figcaption|pre|dl|dt|dd")
 _AROUND_BLOCK = re.compile(rf"\s*(</?(?:{_BLOCK})\b[^>]*>|<br ?/?>)\s*")
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
@@ -240,6 +257,7 @@ VARIED = [
     "![Ảnh](media/a.png)\n{: .x #id}",
     '![Ảnh](/media/a.png "Chú thích") và [x](//media/x.mp4)',
     "![Ảnh](<media/anh le/Lễ kết nạp 1.jpg>) [tệp](media/anh%20le/x.pdf)",
+    'Phong trào "Toàn dân" -- 2020--2025 --- ...',
 ]
 
 

@@ -20,13 +20,13 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 
 from bantin.render import markdown_accel
-from bantin.render.markup import EXTENSIONS, MarkdownRenderer, MediaInfo
+from bantin.render.markup import EXTENSIONS, TYPOGRAPHY, MarkdownRenderer, MediaInfo
 from bantin.source.parse import split_front_matter
 
 from .helpers import ROOT, generated_corpus
 
 MEDIA = MediaInfo("/portal/", {"media/a.png": (40, 30)}, "Bảng số liệu", "Về chú thích {} trong bài")
-CONFIGS = {"footnotes": {"BACKLINK_TITLE": MEDIA.footnote_back}}
+CONFIGS = {"footnotes": {"BACKLINK_TITLE": MEDIA.footnote_back}, "smarty": {"substitutions": TYPOGRAPHY}}
 
 
 def library(*extra: Extension) -> markdown.Markdown:
@@ -66,7 +66,7 @@ def test_installs_the_fast_paths_on_the_verified_version_only(monkeypatch, capsy
     assert RENDERER.accelerated and not RENDERER_STOCK.accelerated
     assert sorted(_bantin_processors(FAST)) == sorted([
         "_FastNormalizeWhitespace", "_FastFencedBlock", "_FastHtmlBlock", "_FastAttrList", "_FastInline",
-        "parseBlocks"])
+        "_FastInline", "parseBlocks"])
     assert _bantin_processors(RENDERER_STOCK._md) == []
     monkeypatch.setattr(markdown_accel, "library_version", lambda: "3.12.0")
     first, second = library(), library()
@@ -114,6 +114,7 @@ def test_keeps_the_library_code_where_another_extension_changed_what_it_was_chec
     md = accelerated(_AsideExtension(), _Strike())
     assert "parseBlocks" not in vars(md.parser)
     assert type(md.treeprocessors["inline"]).__module__ != markdown_accel.__name__
+    assert type(md.treeprocessors["smarty"]).__module__ == markdown_accel.__name__
     text = "Chữ ~~gạch~~ thôi\n\n!!! lời bên lề\n"
     assert convert(md, text) == convert(library(_AsideExtension(), _Strike()), text)
     assert "<del>gạch</del>" in convert(md, text) and "bên lề" not in convert(md, text)
