@@ -1,19 +1,22 @@
-"""Markdown to HTML for article bodies, pages and unit descriptions: footnotes, tables, figures,
-typography, media URLs under the base path, lazy images."""
+"""Markdown to safe HTML for article bodies, pages and unit descriptions: footnotes, tables, figures,
+typography, media URLs under the base path, lazy images, and only allow-listed HTML."""
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from . import markdown_accel
+from . import markdown_accel, sanitize
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "fenced_code", "sane_lists", "smarty"]
 # Characters rather than smarty's default entities (&ldquo; …), so the HTML reads as the text does.
@@ -21,7 +24,22 @@ TYPOGRAPHY = {
     "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“", "right-double-quote": "”",
     "left-angle-quote": "«", "right-angle-quote": "»", "ndash": "–", "mdash": "—", "ellipsis": "…",
 }
-RENDERER_VERSION = "4"
+
+
+def _renderer_version() -> str:
+    """Changes with everything besides the text and MediaInfo that shapes the HTML: the code of the
+    renderer, its HTML policy and the URL allow-list, and the versions of the two
+    libraries (the accelerator changes no byte). Cached HTML is keyed by it."""
+    digest = hashlib.sha1()
+    for name in ("markup.py", "sanitize.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    digest.update((Path(__file__).parent.parent / "source" / "links.py").read_bytes())
+    for package in ("markdown", "nh3"):
+        digest.update(f"{package} {importlib.metadata.version(package)}".encode())
+    return digest.hexdigest()[:16]
+
+
+RENDERER_VERSION = _renderer_version()
 
 # A reference to a file under content/media/: `media/…` or `/media/…`, never `//host/…`.
 _MEDIA_REF = re.compile(r"/?(media/[^?#]*)(.*)\Z", re.S)
@@ -56,7 +74,7 @@ class MediaInfo:
 
 
 class _Polish(Treeprocessor):
-    """Figures with captions, media URLs under the base path, lazy images, scrollable tables."""
+    """Figures with captions, image sizes, lazy images, scrollable tables."""
 
     def __init__(self, md: markdown.Markdown, media: MediaInfo):
         super().__init__(md)
@@ -71,9 +89,6 @@ class _Polish(Treeprocessor):
                     parent[index] = self._table_wrap(child)
         for img in root.iter("img"):
             self._image(img)
-        for link in root.iter("a"):
-            if link.get("href"):
-                link.set("href", self.media.url(link.get("href")))
 
     def _table_wrap(self, table: etree.Element) -> etree.Element:
         # A focusable region lets keyboard users scroll wide tables on phones.
@@ -84,13 +99,10 @@ class _Polish(Treeprocessor):
         return wrap
 
     def _image(self, img: etree.Element) -> None:
-        src = img.get("src")   # None after an attribute list such as {src}
-        if src:
-            size = self.media.sizes.get(media_path(src) or "")
-            img.set("src", self.media.url(src))
-            if size and not img.get("width") and not img.get("height"):
-                img.set("width", str(size[0]))
-                img.set("height", str(size[1]))
+        size = self.media.sizes.get(media_path(img.get("src") or "") or "")   # src is None after {src}
+        if size and not img.get("width") and not img.get("height"):
+            img.set("width", str(size[0]))
+            img.set("height", str(size[1]))
         img.set("loading", "lazy")
         img.set("decoding", "async")
 
@@ -148,8 +160,9 @@ class MarkdownRenderer:
             extension_configs={"footnotes": {"BACKLINK_TITLE": media.footnote_back},
                                "smarty": {"substitutions": TYPOGRAPHY}})
         self.accelerated = accelerate and markdown_accel.accelerate(self._md)
+        self._policy = sanitize.HtmlPolicy(media.url)
 
     def convert(self, text: str) -> str:
-        """HTML for one Markdown document."""
+        """Safe HTML for one Markdown document."""
         self._md.reset()
-        return self._md.convert(text)
+        return self._policy.clean(self._md.convert(text))
