@@ -17,6 +17,10 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_accel, sanitize
+from .markdown_limits import MarkdownLimitError, check_limits
+
+__all__ = ["EXTENSIONS", "MarkdownLimitError", "MarkdownRenderer", "MediaInfo", "RENDERER_VERSION",
+           "check_limits", "media_path"]
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "fenced_code", "sane_lists", "smarty"]
 # Characters rather than smarty's default entities (&ldquo; …), so the HTML reads as the text does.
@@ -28,10 +32,10 @@ TYPOGRAPHY = {
 
 def _renderer_version() -> str:
     """Changes with everything besides the text and MediaInfo that shapes the HTML: the code of the
-    renderer, its HTML policy and the URL allow-list, and the versions of the two
+    renderer, its limits, its HTML policy and the URL allow-list, and the versions of the two
     libraries (the accelerator changes no byte). Cached HTML is keyed by it."""
     digest = hashlib.sha1()
-    for name in ("markup.py", "sanitize.py"):
+    for name in ("markup.py", "markdown_limits.py", "sanitize.py"):
         digest.update((Path(__file__).parent / name).read_bytes())
     digest.update((Path(__file__).parent.parent / "source" / "links.py").read_bytes())
     for package in ("markdown", "nh3"):
@@ -163,6 +167,9 @@ class MarkdownRenderer:
         self._policy = sanitize.HtmlPolicy(media.url)
 
     def convert(self, text: str) -> str:
-        """Safe HTML for one Markdown document."""
+        """Safe HTML for one Markdown document; MarkdownLimitError if it is beyond check_limits."""
+        problem = check_limits(text)
+        if problem:
+            raise MarkdownLimitError(*problem)
         self._md.reset()
         return self._policy.clean(self._md.convert(text))
