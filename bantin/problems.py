@@ -74,3 +74,11 @@ class InternalError(Exception):
         self.where = where
         self.details = details
         super().__init__(f"internal error {where}")
+
+
+class ContentError(Exception):
+    """A problem of the content that only rendering finds; reported like any other problem."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))

@@ -3,13 +3,10 @@ typography, media URLs under the base path, lazy images, and only allow-listed H
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote, unquote
 
 import markdown
@@ -19,7 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 from . import markdown_accel, sanitize
 from .markdown_limits import MarkdownLimitError, check_limits
 
-__all__ = ["EXTENSIONS", "MarkdownLimitError", "MarkdownRenderer", "MediaInfo", "RENDERER_VERSION",
+__all__ = ["EXTENSIONS", "MarkdownLimitError", "MarkdownRenderer", "MediaInfo",
            "check_limits", "media_path"]
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "fenced_code", "sane_lists", "smarty"]
@@ -30,20 +27,6 @@ TYPOGRAPHY = {
 }
 
 
-def _renderer_version() -> str:
-    """Changes with everything besides the text and MediaInfo that shapes the HTML: the code of the
-    renderer, its limits, its HTML policy and the URL allow-list, and the versions of the two
-    libraries (the accelerator changes no byte). Cached HTML is keyed by it."""
-    digest = hashlib.sha1()
-    for name in ("markup.py", "markdown_limits.py", "sanitize.py"):
-        digest.update((Path(__file__).parent / name).read_bytes())
-    digest.update((Path(__file__).parent.parent / "source" / "links.py").read_bytes())
-    for package in ("markdown", "nh3"):
-        digest.update(f"{package} {importlib.metadata.version(package)}".encode())
-    return digest.hexdigest()[:16]
-
-
-RENDERER_VERSION = _renderer_version()
 
 # A reference to a file under content/media/: `media/…` or `/media/…`, never `//host/…`.
 _MEDIA_REF = re.compile(r"/?(media/[^?#]*)(.*)\Z", re.S)

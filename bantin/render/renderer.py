@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..i18n import format_long_date, translator
-from ..problems import InternalError, Problem, display_path
+from ..problems import ContentError, InternalError, Problem, display_path
 from ..site import urls as U
 from ..site.model import SiteModel
 from ..site.plan import PageSpec
@@ -149,14 +149,6 @@ def most_read(model: SiteModel, counts: Counts, urls: U.Urls) -> list[dict]:
     items = counts.top.get("7d") or counts.top.get("all") or ()
     return [{"title": titles[path], "url": urls.url(path), "path": path, "views": views}
             for path, views in items if path in titles][:10]
-
-
-class ContentError(Exception):
-    """A problem of the content that only rendering finds (e.g. Markdown too complex to convert)."""
-
-    def __init__(self, problem: Problem):
-        self.problem = problem
-        super().__init__(str(problem))
 
 
 class PageFailed(Exception):

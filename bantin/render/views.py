@@ -18,7 +18,10 @@ from ..site.model import RELATED
 from ..site.plan import PageSpec
 from ..site.queries import Queries
 from ..site.summary import first_paragraph, shorten
+from ..problems import ContentError
 from ..text import format_number
+from .bodies import limit_error_problem
+from .markup import MarkdownLimitError
 
 PAGE_WINDOW = 2
 HOME_LATEST = 8
@@ -71,8 +74,8 @@ class Views:
         # Derived answers, shared by many pages.
         q.add("card", self._card, reads_model=False)
         q.add("feed_entry", self._feed_entry, reads_model=False)
-        q.add("body", lambda q, path: self.to_html(q.ask("article", path).body, q), reads_model=False)
-        q.add("page_body", lambda q, path: self.to_html(q.ask("page", path).body, q), reads_model=False)
+        q.add("body", lambda q, path: self._markdown(q, q.ask("article", path), "body"), reads_model=False)
+        q.add("page_body", lambda q, path: self._markdown(q, q.ask("page", path), "body"), reads_model=False)
         q.add("unit_description", self._unit_description, reads_model=False)
 
     def context(self, spec: PageSpec) -> dict[str, Any]:
@@ -127,8 +130,17 @@ class Views:
         return {"id": unit_id, "name": unit.name, "short_name": unit.short_name, "url": self.urls.url(U.unit(unit_id))}
 
     def _unit_description(self, q: Queries, unit_id: str) -> Markup:
-        description = q.ask("unit", unit_id).description
-        return self.to_html(description, q) if description else Markup("")
+        unit = q.ask("unit", unit_id)
+        return self._markdown(q, unit, "description") if unit.description else Markup("")
+
+    def _markdown(self, q: Queries, source: Any, field_name: str) -> Markup:
+        """HTML of an article's or page's body or a unit's description."""
+        text = source.body if field_name == "body" else source.description
+        try:
+            return self.to_html(text, q)
+        except MarkdownLimitError as error:  # validation refuses these first; this is the safety net
+            first = source.body_line if field_name == "body" else source.lines.get("description", 1)
+            raise ContentError(limit_error_problem(error, source.path, first, field_name)) from None
 
     def pagination(self, make_path: Callable[[int], str], current: int, total: int) -> dict | None:
         if total <= 1:
