@@ -82,8 +82,7 @@ def limit_problems(texts: list[tuple[str, int, str, str]]) -> list[Problem]:
         found = check_limits(text)
         if found is not None:
             message, line = found
-            problems.append(Problem(path, first_line + line - 1, field_name, message,
-                                    "split the text, or remove the deep nesting (see the editors' guide)"))
+            problems.append(Problem(path, first_line + line - 1, field_name, message))
     return problems
 
 
