@@ -124,6 +124,86 @@ def test_errors_on_front_matter_that_is_not_a_mapping():
     assert "key: value" in err.value.problem.message
 
 
+def test_can_keep_dates_as_text_even_when_tagged():
+    assert yaml("date: !!timestamp 2024-01-09 06:25\n") == {"date": "2024-01-09 06:25"}
+
+
+def test_can_read_merge_keys_and_quoted_escapes():
+    data = yaml('a:\n  <<: {x: 1}\n  y: 2\nb: "e\\u0301"\n')
+    assert data == {"a": {"x": 1, "y": 2}, "b": "é"} and data["b"] == unicodedata.normalize("NFC", "é")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("title: &t Tiêu đề\nsummary: *t\n", 1),
+    ("title: A\ntags: [&x a, b]\n", 2),
+    ("title: A\nbase: {a: 1}\nother:\n  <<: *base\n", 4),
+])
+def test_errors_on_anchors_and_aliases_with_their_line(text, line):
+    with pytest.raises(SourceError) as err:
+        parse_yaml(text, "units/x.yaml")
+    problem = err.value.problem
+    assert (problem.line, problem.message) == (line, "anchors and aliases (`&name`, `*name`) are not supported")
+
+
+def billion_laughs(levels: int) -> str:
+    """The classic YAML bomb: each level lists the previous one ten times (10**levels strings)."""
+    names = "abcdefghij"
+    lines = ["a: &a lol"] + [f"{names[n]}: &{names[n]} [{','.join([f'*{names[n - 1]}'] * 10)}]"
+                             for n in range(1, levels + 1)]
+    return "\n".join(lines) + f"\ntags: *{names[levels]}\n"
+
+
+def test_errors_on_a_billion_laughs_in_front_matter_at_its_first_anchor():
+    text = "---\ntitle: Bom\ndate: 2024-01-09\n" + billion_laughs(9) + "---\n"
+    assert len(text.encode()) < 450
+    with pytest.raises(SourceError) as err:
+        split_front_matter(text, "posts/bom.md")
+    assert (err.value.problem.line, err.value.problem.field) == (4, "")
+
+
+def test_never_expands_a_yaml_bomb(tmp_path):
+    """10**6 strings if expanded (megabytes in any message that quotes them); refused, it costs kilobytes."""
+    import tracemalloc
+    write_unit = tmp_path / "u.yaml"
+    write_unit.write_text("name: Đơn vị\n" + billion_laughs(6), encoding="utf-8")
+    text = "---\ntitle: Bom\ndate: 2024-01-09\n" + billion_laughs(6) + "---\n"
+    tracemalloc.start()
+    try:
+        for parse in (lambda: parse_yaml(write_unit.read_text(encoding="utf-8"), "u.yaml"),
+                      lambda: article(text)):
+            with pytest.raises(SourceError):
+                parse()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+@pytest.mark.parametrize("text, line", [("a: " + "[" * 100_000 + "]" * 100_000, 1),
+                                        ("a:\n" + "- " * 100_000 + "x\n", 2),
+                                        ("a: " + "{b: " * 30 + "1" + "}" * 30, 1)])
+def test_errors_on_yaml_nested_too_deep(text, line):
+    """libyaml's composer recurses in C: 100,000 brackets would crash the process, not report a problem."""
+    with pytest.raises(SourceError) as err:
+        parse_yaml(text, "units/x.yaml")
+    assert (err.value.problem.line, err.value.problem.message) == (line, "the YAML is nested more than 20 levels deep")
+
+
+def test_can_read_yaml_nested_as_deep_as_editors_need():
+    data = yaml("a: " + "[" * 19 + "1" + "]" * 19 + "\n")
+    for _ in range(19):
+        data = data[0] if isinstance(data, list) else data["a"]
+    assert data == [1]
+
+
+def test_errors_on_a_number_too_long_for_python():
+    with pytest.raises(SourceError) as err:
+        parse_yaml("name: U\nmembers: " + "9" * 5000 + "\n", "units/x.yaml")
+    problem = err.value.problem
+    assert problem.line == 2 and problem.message.startswith("malformed YAML: the number `999")
+    assert "…" in problem.message and len(problem.message) < 120
+
+
 # -- site.yaml ---------------------------------------------------------------------
 
 def test_can_parse_site_with_defaults():
