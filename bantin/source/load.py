@@ -15,7 +15,7 @@ from ..text import is_slug, nfc, shorten, slugify
 from .articles import Article, Page, parse_article, parse_page
 from .config import DEFAULT_RATING_SCALE, DEFAULT_TIMEZONE, SiteConfig, parse_site
 from .crosscheck import cross_check
-from .parse import Document, SourceError, parse_yaml, read_text, split_front_matter
+from .parse import Document, SourceError, parse_yaml, read_source, split_front_matter
 from .units import Unit, parse_unit
 
 # What parsing one file gives; ParseCache keeps these, so every part is immutable.
@@ -216,7 +216,7 @@ def _read_yaml(path: Path | str, shown: str) -> YamlResult:
     """A YAML file's data, its problems, and whether it could not be read or parsed."""
     problems: list[Problem] = []
     try:
-        text = read_text(path, shown)
+        text, problems = read_source(path, shown)
         data, duplicates = parse_yaml(text, shown)
     except SourceError as err:
         return None, (*problems, err.problem), True
@@ -265,7 +265,7 @@ def _read_document(file: _File) -> tuple[Document | None, tuple[Problem, ...]]:
     """A Markdown file's front matter and body (with its problems), or None and why it cannot be read."""
     problems: list[Problem] = []
     try:
-        text = read_text(file.path, file.shown)
+        text, problems = read_source(file.path, file.shown)
         doc = split_front_matter(text, file.shown)
     except SourceError as err:
         return None, (*problems, err.problem)

@@ -192,7 +192,52 @@ def decode_text(data: bytes, shown: str) -> str:
                                   "save it as UTF-8 (in most editors: Save with encoding → UTF-8)"))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x0b" in text or "\x0c" in text:
+        # Word processors write a manual line break as VT and a page break as FF. A space keeps the words
+        # apart where they stand, and YAML, XML and HTML all accept it (a line break could split a value).
+        text = text.replace("\x0b", " ").replace("\x0c", " ")
     return nfc(text)
+
+
+# What XML 1.0 forbids or HTML reads as a parse error: C0 controls but tab and line feed (CR is gone by
+# now), DEL and the C1 controls, and the noncharacters U+FDD0–U+FDEF, U+FFFE and U+FFFF. They are
+# invisible, or a sign of damage: C1 controls are what curly quotes and dashes become in a file that
+# was converted with the wrong encoding.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+# Searching the text costs more than reading it; its UTF-8 bytes tell more cheaply whether it may hold
+# one of them: a C0 control or DEL is one byte, C1 controls start with \xc2, the noncharacters with
+# \xef\xb7 or \xef\xbf.
+_C0_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
+
+
+def read_source(path: Path | str, shown: str) -> tuple[str, list[Problem]]:
+    """read_text without the characters that no page or feed may contain, and a problem for each line
+    that had some: the rest of the file is still read, so every other problem is reported too."""
+    data = read_bytes(path)
+    text = decode_text(data, shown)
+    maybe = (len(data.translate(None, _C0_BYTES)) < len(data) or b"\xc2" in data
+             or (b"\xef" in data and (b"\xef\xb7" in data or b"\xef\xbf" in data)))
+    if not maybe or not _INVISIBLE.search(text):
+        return text, []
+    return nfc(_INVISIBLE.sub("", text)), invisible_problems(text, shown)
+
+
+def invisible_problems(text: str, shown: str) -> list[Problem]:
+    """One problem for the NUL characters of `text` (a sign of UTF-16 or binary data), one for each
+    line with other invisible characters."""
+    problems = []
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.append(Problem(shown, line, "", "the file contains NUL characters (U+0000)",
+                                "save it as UTF-8 text: a file saved as UTF-16, or not a text file, looks like this"))
+    for number, line in enumerate(text.split("\n"), 1):
+        found = sorted(set(_INVISIBLE.findall(line)) - {"\x00"})
+        if found:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+            what = "invisible characters" if len(found) > 1 else "invisible character"
+            problems.append(Problem(shown, number, "", f"{what} {codes} in the text",
+                                    "delete them: they come with text pasted from a word processor or a damaged file"))
+    return problems
 
 
 @dataclass(frozen=True)
