@@ -7,6 +7,7 @@ from pathlib import Path
 from .articles import Article, Page
 from .config import SiteConfig
 from ..problems import Problem, did_you_mean
+from ..text import shorten
 from .units import Unit
 
 # First path segments that the generator owns; a standalone page may not take them.
@@ -29,11 +30,11 @@ def _check_units(config: SiteConfig | None, units: dict[str, Unit]) -> list[Prob
     problems = []
     if config and config.root_unit and config.root_unit not in units:
         problems.append(Problem(config.path, config.lines.get("root_unit", 0), "root_unit",
-                                f"unknown unit `{config.root_unit}`", did_you_mean(config.root_unit, units)))
+                                f"unknown unit `{shorten(config.root_unit)}`", did_you_mean(config.root_unit, units)))
     for unit in units.values():
         if unit.parent and unit.parent not in units:
             problems.append(Problem(unit.path, unit.lines.get("parent", 1), "parent",
-                                    f"unknown unit `{unit.parent}`", did_you_mean(unit.parent, units)
+                                    f"unknown unit `{shorten(unit.parent)}`", did_you_mean(unit.parent, units)
                                     or "the parent id is the file name of its unit file, without .yaml"))
     problems += _check_cycles(units)
     return problems
@@ -62,11 +63,11 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
     problems = []
     for a in articles:
         if a.unit and a.unit not in units:
-            problems.append(Problem(a.path, a.line_of("unit"), "unit", f"unknown unit `{a.unit}`",
+            problems.append(Problem(a.path, a.line_of("unit"), "unit", f"unknown unit `{shorten(a.unit)}`",
                                     did_you_mean(a.unit, units)))
         if config and a.category and a.category not in config.categories:
             problems.append(Problem(a.path, a.line_of("category"), "category",
-                                    f"unknown category `{a.category}`",
+                                    f"unknown category `{shorten(a.category)}`",
                                     did_you_mean(a.category, config.categories, "categories in site.yaml")))
         if a.image:
             problem = media_problem(a.image, media, root)
@@ -86,9 +87,9 @@ def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | No
         return None
     target = (root / relative).resolve()
     if not target.is_relative_to(root.resolve()):
-        return f"`{ref}` points outside content/", "put the file under content/media/ and write media/…"
+        return f"`{shorten(ref)}` points outside content/", "put the file under content/media/ and write media/…"
     if relative not in media:
-        return f"`{ref}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
+        return f"`{shorten(ref)}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
     return None
 
 

@@ -232,6 +232,8 @@ def test_errors_on_site_without_title_and_base_url():
     ("base_url: https://x.vn/\nlanguage: fr\n", "language", "unsupported language `fr`"),
     ("base_url: https://x.vn/\ntimezone: Mars/Base\n", "timezone", "unknown time zone `Mars/Base`"),
     ("base_url: https://x.vn/\nper_page: 0\n", "per_page", "must be 1 or more, not 0"),
+    ("base_url: https://x.vn/\nper_page: 1000000\n", "per_page", "must be 500 or less, not 1000000"),
+    ("base_url: https://x.vn/\nper_page: 10**30\n", "per_page", "must be a whole number, not `10**30`"),
     ("base_url: https://x.vn/\ncategories:\n  Xây dựng: X\n", "categories.Xây dựng", "category id must be a slug"),
     ("base_url: https://x.vn/\ncategory:\n  a: A\n", "category", "unknown field"),
 ])
@@ -267,6 +269,9 @@ def test_can_parse_unit_with_stats_in_year_order():
     ("ratings:\n      Hoàn thành tốt nhiệm vụ: -1", "stats[0].ratings.Hoàn thành tốt nhiệm vụ",
      "must be 0 or more, not -1", 5),
     ("member: 2", "stats[0].member", "unknown field", 4),
+    ("members: 99999999999999999999999", "stats[0].members", "must be 10000000 or less, not 99999999999999999999999", 4),
+    ("ratings:\n      Hoàn thành nhiệm vụ: 10000001", "stats[0].ratings.Hoàn thành nhiệm vụ",
+     "must be 10000000 or less, not 10000001", 5),
 ])
 def test_errors_on_bad_figures(stats, field, message, line):
     unit, problems = parse_unit("u", yaml(f"name: U\nstats:\n  - year: 2023\n    {stats}\n"), "u.yaml",
@@ -332,6 +337,29 @@ def test_can_parse_a_page():
     page, problems = parse_page(split_front_matter("---\ntitle: Giới thiệu\nmenu: 2\n---\nA\n", "p.md"),
                                 "Giới thiệu", "p.md")
     assert problems == [] and (page.slug, page.menu, page.site_path) == ("gioi-thieu", 2, "/gioi-thieu/")
+
+
+@pytest.mark.parametrize("menu, message", [
+    ("1e400", "must be a whole number, not `1e400`"),
+    ("1.0e+400", "must be a whole number, not `inf`"),
+    ("100000", "must be 1000 or less, not 100000"),
+])
+def test_errors_on_a_menu_position_out_of_bounds(menu, message):
+    page, problems = parse_page(split_front_matter(f"---\ntitle: A\nmenu: {menu}\n---\n", "p.md"), "a", "p.md")
+    assert page is None and [(p.line, p.field, p.message) for p in problems] == [(3, "menu", message)]
+
+
+def test_errors_on_year_out_of_bounds():
+    _, problems = parse_unit("u", yaml("name: U\nstats:\n  - year: 20233\n"), "u.yaml", DEFAULT_RATING_SCALE)
+    assert [(p.field, p.message) for p in problems] == [("stats[0].year", "must be 2100 or less, not 20233")]
+
+
+def test_can_quote_long_values_in_messages_cut_to_80_characters():
+    _, problems = article("---\ntitle: A\ndate: 2024-01-09\ndraft: " + "có " * 200 + "\n" + "k" * 300 + ": 1\n---\n")
+    draft, unknown = sorted(problems, key=lambda p: p.line)
+    assert draft.message == f"must be true or false, not `{'có ' * 26}c…`"
+    assert unknown.field == "k" * 79 + "…" and unknown.message == "unknown field"
+    assert all(len(str(p)) < 200 for p in problems)
 
 
 def test_errors_on_page_without_title():
