@@ -269,7 +269,8 @@ def test_can_parse_unit_with_stats_in_year_order():
     ("ratings:\n      Hoàn thành tốt nhiệm vụ: -1", "stats[0].ratings.Hoàn thành tốt nhiệm vụ",
      "must be 0 or more, not -1", 5),
     ("member: 2", "stats[0].member", "unknown field", 4),
-    ("members: 99999999999999999999999", "stats[0].members", "must be 10000000 or less, not 99999999999999999999999", 4),
+    ("members: 99999999999999999999999", "stats[0].members",
+     "must be 10000000 or less, not 99999999999999999999999", 4),
     ("ratings:\n      Hoàn thành nhiệm vụ: 10000001", "stats[0].ratings.Hoàn thành nhiệm vụ",
      "must be 10000000 or less, not 10000001", 5),
 ])
