@@ -75,6 +75,9 @@ class _File(NamedTuple):
         return Path(self.name).stem
 
 
+_Found = list[tuple[tuple[str, ...], os.DirEntry]]
+
+
 @dataclass
 class _Reader:
     root: Path
@@ -84,57 +87,83 @@ class _Reader:
     def __post_init__(self) -> None:
         # Resolving each of thousands of paths costs more than parsing them; resolve the root once.
         self._prefix = display_path(self.root, self.root.parent)
+        self._real_root = os.path.realpath(self.root)
 
     def shown(self, path: Path) -> str:
         return f"{self._prefix}/{path.relative_to(self.root).as_posix()}"
 
     def files(self, folder: str, suffixes: tuple[str, ...] = (), stat: bool = True) -> list[_File]:
         """The files under root/folder whose names end with one of `suffixes` (any name when empty), in
-        the order of sorted(folder.glob("**/*<suffix>")), with their size and mtime (-1 if unknown or
-        not asked for: a stat per file is a tenth of loading 5,000 articles without a cache)."""
-        top = self.root / folder
-        if not top.is_dir():
-            return []
-        found: list[tuple[tuple[str, ...], os.DirEntry]] = []
-        _walk(os.fspath(top), (folder,), suffixes, found)
-        found.sort(key=lambda item: item[0])  # Paths sort by their parts: "a/b.md" before "a-c.md"
-        prefix = self._prefix
-        return [_File(entry.path, entry.name, f"{prefix}/{'/'.join(parts)}", *(_stat(entry) if stat else (-1, -1)))
+        sorted(Path.glob) order, with their size and mtime (-1 when not asked for)."""
+        found = self._walk_top(folder, suffixes)
+        return [_File(entry.path, entry.name, self._shown_parts(parts), *(_stat(entry) if stat else (-1, -1)))
                 for parts, entry in found]
 
     def media(self) -> tuple[str, ...]:
         """Every file under media/, relative to the root: "media/2024/anh.jpg"."""
-        top = self.root / "media"
-        if not top.is_dir():
-            return ()
-        found: list[tuple[tuple[str, ...], os.DirEntry]] = []
-        _walk(os.fspath(top), ("media",), (), found)
-        return tuple("/".join(parts) for parts in sorted(parts for parts, _ in found))
+        return tuple("/".join(parts) for parts, _ in self._walk_top("media", ()))
 
+    def outside(self, path: str, parts: tuple[str, ...]) -> bool:
+        """True, with a problem reported, when `path` is a link whose target is outside the content tree.
+        Such links are not followed: an editor's link must not publish /etc/passwd or a home folder."""
+        if not os.path.islink(path):
+            return False
+        target = os.path.realpath(path)
+        if target == self._real_root or target.startswith(self._real_root + os.sep):
+            return False
+        what = "folder" if os.path.isdir(target) else "file"
+        self.problems.append(Problem(self._shown_parts(parts), 0, "",
+                                     f"this is a link to a {what} outside content/",
+                                     f"links that leave content/ are not followed: copy the {what} into content/"))
+        return True
 
-def _walk(folder: str, parts: tuple[str, ...], suffixes: tuple[str, ...],
-          found: list[tuple[tuple[str, ...], os.DirEntry]]) -> None:
-    """What Path.glob("**/*<suffix>") + is_file() finds (not entering symlinked folders), with less
-    work: os.scandir knows file types without a stat per file, and no Path is made for folders."""
-    try:
-        with os.scandir(folder) as entries:
-            listing = list(entries)
-    except PermissionError:
-        return
-    for entry in listing:
-        name = entry.name
-        if not suffixes or name.endswith(suffixes):
-            try:
-                if entry.is_file():
-                    found.append(((*parts, name), entry))
-            except OSError:
-                pass
+    def _shown_parts(self, parts: tuple[str, ...]) -> str:
+        return f"{self._prefix}/{'/'.join(parts)}"
+
+    def _walk_top(self, folder: str, suffixes: tuple[str, ...]) -> _Found:
+        top = os.path.join(self.root, folder)
+        if self.outside(top, (folder,)) or not os.path.isdir(top):
+            return []
+        found: _Found = []
+        self._walk(top, (folder,), suffixes, found, (os.path.realpath(top),))
+        found.sort(key=lambda item: item[0])  # Paths sort by their parts: "a/b.md" before "a-c.md"
+        return found
+
+    def _walk(self, folder: str, parts: tuple[str, ...], suffixes: tuple[str, ...], found: _Found,
+              ancestors: tuple[str, ...]) -> None:
+        """Files under `folder`, following links that stay inside the tree; `ancestors` are the real
+        paths of the folders being walked, so a link back to one of them is not followed in circles."""
         try:
-            is_dir = entry.is_dir(follow_symlinks=False)
+            with os.scandir(folder) as entries:
+                listing = list(entries)
         except OSError:
-            is_dir = False
-        if is_dir:
-            _walk(entry.path, (*parts, name), suffixes, found)
+            return
+        for entry in listing:
+            here = (*parts, entry.name)
+            if entry.is_symlink() and self.outside(entry.path, here):
+                continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                if (not suffixes or entry.name.endswith(suffixes)) and _is_file(entry):
+                    found.append((here, entry))
+                continue
+            real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(ancestors[-1], entry.name)
+            if real in ancestors:
+                self.problems.append(Problem(self._shown_parts(here), 0, "",
+                                             "this link points to a folder that contains it: skipped",
+                                             "remove the link", severity="warning"))
+                continue
+            self._walk(entry.path, here, suffixes, found, (*ancestors, real))
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _stat(entry: os.DirEntry) -> tuple[int, int]:
@@ -199,6 +228,8 @@ def load(root: Path, cache: ParseCache | None = None) -> tuple[Content | None, l
 
 def _load_site(reader: _Reader) -> SiteConfig | None:
     site_file = reader.root / "site.yaml"
+    if reader.outside(os.fspath(site_file), ("site.yaml",)):
+        return None
     if not site_file.is_file():
         reader.problems.append(Problem(reader.shown(site_file), 0, "", "site.yaml is missing",
                                        f"create {reader.shown(site_file)} with at least `title:` and `base_url:`"))
