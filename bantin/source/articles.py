@@ -82,7 +82,9 @@ class Page:
         return dict(self.lines).get(key, 1)
 
 
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+# The target of an inline link or image: `](media/x.jpg "title")`, or `](<media/ảnh lễ/x.jpg>)` where
+# spaces are allowed; a bare target may hold balanced parentheses, as CommonMark allows.
+_MD_LINK = re.compile(r"\]\(\s*(?:<([^<>\n]*)>|((?:[^()\s]|\([^()\s]*\))+))")
 
 
 def find_media_links(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
@@ -96,7 +98,7 @@ def find_media_links(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
         if match is None:
             at = body.find("]", at + 1)
             continue
-        ref = match.group(1)
+        ref = match.group(1) or match.group(2) or ""
         if ref.lstrip("/").startswith("media/") or ref.startswith(".."):
             links.append((ref, first_line + body.count("\n", 0, at)))
         at = body.find("]", match.end())
@@ -135,7 +137,11 @@ def _slug(f: Fields, stem: str) -> str:
         f.error("slug", f"`{shorten(given)}` is not a slug", f"use `{shorten(slugify(given))}`")
     if given and is_slug(given):
         return given
-    return stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
+    slug = stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
+    if not slug and given is None:  # the address would be /tin-tuc/2024/01//
+        f.problems.append(Problem(f.path, 0, "", "the file name has no letters or digits to make an address of",
+                                  "rename the file, e.g. bai-viet.md, or add `slug: …`"))
+    return slug
 
 
 def _tags(f: Fields) -> tuple[Tag, ...]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 from .articles import Article, Page
 from .config import SiteConfig
 from ..problems import Problem, did_you_mean
-from ..text import shorten
+from ..text import nfc, shorten
+from .links import url_problem
 from .units import Unit
 
 # First path segments that the generator owns; a standalone page may not take them.
@@ -80,17 +82,23 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
     return problems
 
 
+def media_file(ref: str) -> str:
+    """The file under content/ that a link names, as a browser asks for it: without `?…` or `#…`,
+    `%20` decoded, in NFC (`/media/anh%20le/x.jpg#1` -> `media/anh le/x.jpg`)."""
+    return nfc(unquote(ref.split("#", 1)[0].split("?", 1)[0])).lstrip("/")
+
+
 def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | None:
     """Why a media reference is bad (message, hint), or None when the file exists inside content/."""
-    relative = ref.lstrip("/")
+    relative = media_file(ref)
     if relative in media:
         return None
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()):
+    refused = url_problem(ref)
+    if refused:
+        return refused, "write the path of a file under content/media/, e.g. media/2024/anh.jpg"
+    if not (root / relative).resolve().is_relative_to(root.resolve()):
         return f"`{shorten(ref)}` points outside content/", "put the file under content/media/ and write media/…"
-    if relative not in media:
-        return f"`{shorten(ref)}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
-    return None
+    return f"`{shorten(ref)}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
 
 
 def _check_media_refs(config: SiteConfig, media: set[str], root: Path) -> list[Problem]:

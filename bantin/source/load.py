@@ -284,8 +284,12 @@ def _load_units(reader: _Reader, scale: tuple[str, ...], cache: ParseCache | Non
 
 
 def _unit_name_problem(file: _File) -> Problem:
-    return Problem(file.shown, 0, "", f"unit id `{file.stem}` (the file name) is not a slug",
-                   f"rename the file to {slugify(file.stem)}{Path(file.name).suffix}")
+    suffix, slug = Path(file.name).suffix, slugify(file.stem)
+    if not slug:
+        return Problem(file.shown, 0, "", "the file name has no letters or digits to make a unit id of",
+                       f"rename it after the unit, e.g. dang-bo-xa-phu-thuan{suffix}")
+    return Problem(file.shown, 0, "", f"unit id `{shorten(file.stem)}` (the file name) is not a slug",
+                   f"rename the file to {shorten(slug)}{suffix}")
 
 
 def _read_yaml_file(file: _File) -> YamlResult:
