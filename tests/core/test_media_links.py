@@ -49,7 +49,8 @@ def test_finds_media_links_as_editors_write_them(body, target):
 
 def article_with(body: str, **front: str) -> str:
     extra = "".join(f"{key}: {value}\n" for key, value in front.items())
-    return ARTICLE.format(title="Bài ba", date="2024-03-01 08:00").replace("---\nĐoạn", extra + "---\nĐoạn") + body
+    text = ARTICLE.format(title="Bài ba", date="2024-03-01 08:00")
+    return text.replace("---\nĐoạn", extra + "---\nĐoạn") + body
 
 
 def load_with(tmp_path: Path, **files: str | bytes) -> tuple[object, list[str]]:
@@ -60,8 +61,9 @@ def load_with(tmp_path: Path, **files: str | bytes) -> tuple[object, list[str]]:
 
 def test_can_find_media_with_spaces_vietnamese_nfd_names_and_percent_encoding(tmp_path):
     nfd = unicodedata.normalize("NFD", "media/anh le/Lễ kết nạp 1.jpg")  # saved on a Mac
-    body = ("![Lễ kết nạp](<media/anh le/Lễ kết nạp 1.jpg>)\n\n![Cùng ảnh](media/anh%20le/L%E1%BB%85%20k%E1%BA%BFt"
-            "%20n%E1%BA%A1p%201.jpg)\n\n[Tải về](</media/anh le/Lễ kết nạp 1.jpg?v=2#dau>)\n")
+    body = ("![Lễ kết nạp](<media/anh le/Lễ kết nạp 1.jpg>)\n\n"
+            "![Cùng ảnh](media/anh%20le/L%E1%BB%85%20k%E1%BA%BFt%20n%E1%BA%A1p%201.jpg)\n\n"
+            "[Tải về](</media/anh le/Lễ kết nạp 1.jpg?v=2#dau>)\n")
     content, problems = load_with(tmp_path, **{nfd: png(), "posts/bai-ba.md": article_with(
         body, image="media/anh le/Lễ kết nạp 1.jpg")})
     assert problems == [] and content is not None
