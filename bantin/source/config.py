@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .fields import Fields
+from .links import url_problem
 from ..i18n import LANGUAGES
 from ..problems import Problem
 from .parse import LineDict
@@ -19,6 +20,7 @@ DEFAULT_RATING_SCALE = (
     "Không hoàn thành nhiệm vụ",
 )
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+_COUNTER_HINT = "e.g. `https://dem.example.vn`"
 MAX_PER_PAGE = 500  # a listing page longer than this is slow to load and to read
 SITE_KEYS = ("title", "base_url", "language", "timezone", "per_page", "root_unit", "counter",
              "categories", "rating_scale", "links", "banners", "description", "footer")
@@ -125,8 +127,10 @@ def _counter(f: Fields, counter: LineDict | None) -> tuple[str | None, str | Non
     sub = Fields(counter, f.path, "counter.", f.problems)
     sub.reject_unknown(("endpoint", "snapshot"))
     endpoint = sub.text("endpoint")
-    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
-        sub.error("endpoint", f"must be an http(s) address, not `{shorten(endpoint)}`")
+    if endpoint and not _allowed(sub, "endpoint", endpoint, _COUNTER_HINT):
+        endpoint = None
+    elif endpoint and (urlsplit(endpoint).scheme not in ("http", "https") or not urlsplit(endpoint).netloc):
+        sub.error("endpoint", f"must be an http(s) address, not `{shorten(endpoint)}`", _COUNTER_HINT)
         endpoint = None
     return (endpoint.rstrip("/") if endpoint else None), sub.text("snapshot")
 
@@ -171,7 +175,17 @@ def _links(f: Fields, key: str, image: bool = False) -> tuple[Link, ...]:
         sub.reject_unknown(("title", "url", "image") if image else ("title", "url"))
         title = sub.text("title", required=True)
         url = sub.text("url", required=True)
+        if url and not _allowed(sub, "url", url, "write an https://… address, or a path such as /gioi-thieu/"):
+            url = None
         picture = sub.text("image", required=image)
         if title and url and (picture or not image):
             result.append(Link(title, url, picture, line))
     return tuple(result)
+
+
+def _allowed(f: Fields, key: str, url: str, hint: str) -> bool:
+    """Whether `url` passes the allow-list of links.py; a problem at its line when it does not."""
+    problem = url_problem(url)
+    if problem:
+        f.error(key, problem, hint)
+    return problem is None
