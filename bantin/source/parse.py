@@ -61,9 +61,11 @@ class LineLoader(_SafeLoader):
         self.duplicates: list[tuple[str, int]] = []
 
     def line(self, node: yaml.Node) -> int:
+        """The file line (1-based) where `node` starts."""
         return node.start_mark.line + self.first_line
 
     def construct_line_dict(self, node: yaml.MappingNode) -> LineDict:
+        """A mapping with the lines of its keys; a repeated key is recorded, the later value kept."""
         self.flatten_mapping(node)  # `<<:` merge keys
         result = LineDict()
         result.line, result.key_lines = self.line(node), {}
@@ -81,14 +83,17 @@ class LineLoader(_SafeLoader):
         return result
 
     def construct_line_list(self, node: yaml.SequenceNode) -> LineList:
+        """A list with the lines of its items."""
         result = LineList(self.construct_object(child, deep=True) for child in node.value)
         result.line, result.item_lines = self.line(node), [self.line(child) for child in node.value]
         return result
 
     def construct_nfc_str(self, node: yaml.ScalarNode) -> str:
+        """Text in NFC, whatever the file or a `\\u` escape gave."""
         return nfc(self.construct_scalar(node))
 
     def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        """An integer as PyYAML reads it, or a YAML error where Python refuses to make one."""
         try:
             return self.construct_yaml_int(node)
         except ValueError:  # Python refuses to read integers of more than 4,300 digits
@@ -108,7 +113,7 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Pr
     """Parse YAML text; return the data and problems (duplicate keys) or raise SourceError."""
     loader = LineLoader(text, first_line)
     try:
-        if _may_expand(text):
+        if _may_alias_or_nest_deep(text):
             _check_structure(text, shown, first_line)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
@@ -122,7 +127,7 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Pr
     return data, problems
 
 
-def _may_expand(text: str) -> bool:
+def _may_alias_or_nest_deep(text: str) -> bool:
     """Whether the text may hold anchors and aliases or nest deeper than MAX_DEPTH: most texts cannot."""
     return "&" in text or "*" in text or sum(text.count(ch) for ch in _NESTING_CHARS) > MAX_DEPTH
 
