@@ -276,7 +276,7 @@ def _load_units(reader: _Reader, scale: tuple[str, ...], cache: ParseCache | Non
             reader.broken_units.add(unit_id)
             continue
         if unit_id in units:
-            reader.problems.append(Problem(file.shown, 1, "", f"duplicate unit id `{unit_id}`",
+            reader.problems.append(Problem(file.shown, 1, "", f"duplicate unit id `{shorten(unit_id)}`",
                                            f"{units[unit_id].path} has the same file name; rename one"))
             continue
         units[unit_id] = unit

@@ -91,3 +91,7 @@ def test_errors_on_a_counter_endpoint_that_is_not_a_web_address(endpoint):
     _, problems = site_problems(endpoint=endpoint)
     assert problems == [f"site.yaml:4: counter.endpoint: must be an http(s) address, not `{endpoint}` "
                         "(e.g. `https://dem.example.vn`)"]
+
+
+def test_quotes_a_long_scheme_cut_to_80_characters():
+    assert url_problem("x" * 5000 + ":y") == f"links may use http, https, mailto or tel, not `{'x' * 79}…:`"
