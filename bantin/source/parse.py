@@ -47,6 +47,14 @@ class SourceError(Exception):
         super().__init__(str(problem))
 
 
+class _Refused(yaml.constructor.ConstructorError):
+    """Valid YAML that a content file may not hold, with a hint on what to write instead."""
+
+    def __init__(self, message: str, hint: str, mark: Any):
+        super().__init__(None, None, message, mark)
+        self.hint = hint
+
+
 # libyaml's parser is ~10x faster than the pure-Python one and reports the same marks.
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -74,8 +82,8 @@ class LineLoader(_SafeLoader):
             try:
                 hash(key)
             except TypeError:  # `[a]: b` or `{a: 1}: b` would crash the build instead of being reported
-                raise yaml.constructor.ConstructorError(None, None, "a key must be a word, not a list or a mapping",
-                                                        key_node.start_mark) from None
+                raise _Refused("a key must be a word, not a list or a mapping",
+                               "quote the key if the brackets belong to it", key_node.start_mark) from None
             if key in result:
                 self.duplicates.append((str(key), self.line(key_node)))
             result[key] = self.construct_object(value_node, deep=True)
@@ -89,16 +97,21 @@ class LineLoader(_SafeLoader):
         return result
 
     def construct_nfc_str(self, node: yaml.ScalarNode) -> str:
-        """Text in NFC, whatever the file or a `\\u` escape gave."""
-        return nfc(self.construct_scalar(node))
+        """Text in NFC, whatever the file or a `\\u` escape gave; an escape may not write an invisible
+        character (read_source keeps them out of the text itself)."""
+        text = self.construct_scalar(node)
+        if node.style == '"' and (found := _INVISIBLE.search(text)):
+            raise _Refused(f"an escape writes the invisible character U+{ord(found.group()):04X}",
+                           "delete the escape (`\\x…` or `\\u…`) from the quoted text", node.start_mark)
+        return nfc(text)
 
     def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
         """An integer as PyYAML reads it, or a YAML error where Python refuses to make one."""
         try:
             return self.construct_yaml_int(node)
         except ValueError:  # Python refuses to read integers of more than 4,300 digits
-            raise yaml.constructor.ConstructorError(None, None, f"the number `{shorten(node.value)}` is too long",
-                                                    node.start_mark) from None
+            raise _Refused(f"the number `{shorten(node.value, 20)}` is too long", "check the figure",
+                           node.start_mark) from None
 
 
 LineLoader.add_constructor(_MAP, LineLoader.construct_line_dict)
@@ -153,7 +166,7 @@ def _check_structure(text: str, shown: str, first_line: int) -> None:
 
 def _yaml_problem(err: yaml.MarkedYAMLError, shown: str, first_line: int) -> Problem:
     mark = err.problem_mark or err.context_mark
-    hint = "check indentation and quote values that contain ':' or '#'"
+    hint = err.hint if isinstance(err, _Refused) else "check indentation and quote values that contain ':' or '#'"
     if err.context_mark and (err.context or "").startswith("while parsing a flow"):
         # An unclosed `[` or `{` is noticed lines later (or past the end): point at the bracket.
         mark, hint = err.context_mark, "a `[` or `{` opened on this line is not closed"

@@ -76,6 +76,16 @@ def test_errors_on_a_missing_file_with_spaces_naming_all_of_it(tmp_path):
                         "(paths are relative to content/, e.g. media/2024/anh.jpg)"]
 
 
+@pytest.mark.parametrize("ref, message", [
+    ("media/%00.jpg", "`media/%00.jpg` does not exist"),
+    ("media/%2e%2e/%2e%2e/bi-mat.txt", "`media/%2e%2e/%2e%2e/bi-mat.txt` points outside content/"),
+    ("/media/../../bi-mat.txt", "`/media/../../bi-mat.txt` points outside content/"),
+])
+def test_errors_on_encoded_names_that_are_not_a_media_file(tmp_path, ref, message):
+    _, problems = load_with(tmp_path, **{"posts/bai-ba.md": article_with(f"![Ảnh]({ref})\n")})
+    assert [p.split(" (")[0] for p in problems] == [f"content/posts/bai-ba.md:9: body: {message}"]
+
+
 def test_errors_on_an_image_field_that_is_a_script(tmp_path):
     _, problems = load_with(tmp_path, **{"posts/bai-ba.md": article_with("", image="javascript:alert(1)")})
     assert problems == ["content/posts/bai-ba.md:7: image: links may use http, https, mailto or tel, not "

@@ -196,6 +196,15 @@ def test_can_read_yaml_nested_as_deep_as_editors_need():
     assert data == [1]
 
 
+@pytest.mark.parametrize("text, code", [('title: "Chi bộ\\x13 ấp"\n', "U+0013"),
+                                        ('image: "media/a\\0.jpg"\n', "U+0000"), ('summary: "\\u0085"\n', "U+0085")])
+def test_errors_on_an_escape_that_writes_an_invisible_character(text, code):
+    with pytest.raises(SourceError) as err:
+        parse_yaml("name: A\n" + text, "units/x.yaml")
+    problem = err.value.problem
+    assert (problem.line, problem.message) == (2, f"malformed YAML: an escape writes the invisible character {code}")
+
+
 def test_errors_on_a_number_too_long_for_python():
     with pytest.raises(SourceError) as err:
         parse_yaml("name: U\nmembers: " + "9" * 5000 + "\n", "units/x.yaml")
