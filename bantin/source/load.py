@@ -103,6 +103,15 @@ class _Reader:
         """Every file under media/, relative to the root: "media/2024/anh.jpg"."""
         return tuple("/".join(parts) for parts, _ in self._walk_top("media", ()))
 
+    def keep(self, results: list[tuple[Any, tuple[Problem, ...]]]) -> list[Any]:
+        """The parsed items of `results` (None where a file failed), their problems reported."""
+        items = []
+        for item, problems in results:
+            self.problems.extend(problems)
+            if item:
+                items.append(item)
+        return items
+
     def outside(self, path: str, parts: tuple[str, ...]) -> bool:
         """True, with a problem reported, when `path` is a link whose target is outside the content tree.
         Such links are not followed: an editor's link must not publish /etc/passwd or a home folder."""
@@ -318,13 +327,8 @@ def _article_result(file: _File, tz: tzinfo) -> ArticleResult:
 def _load_articles(reader: _Reader, tz: tzinfo, cache: ParseCache | None) -> list[Article]:
     # Without a cache, a stat per file would be a tenth of the time it takes to load 5,000 articles.
     files = reader.files("posts", (".md",), stat=cache is not None)
-    articles = []
-    for article, problems in _cached(cache, cache.articles if cache else None, files,
-                                     lambda file: _article_result(file, tz), tz):
-        reader.problems.extend(problems)
-        if article:
-            articles.append(article)
-    return articles
+    return reader.keep(_cached(cache, cache.articles if cache else None, files,
+                               lambda file: _article_result(file, tz), tz))
 
 
 def _page_result(file: _File) -> PageResult:
@@ -336,10 +340,5 @@ def _page_result(file: _File) -> PageResult:
 
 
 def _load_pages(reader: _Reader, cache: ParseCache | None) -> list[Page]:
-    pages = []
-    for page, problems in _cached(cache, cache.pages if cache else None, reader.files("pages", (".md",)),
-                                  _page_result):
-        reader.problems.extend(problems)
-        if page:
-            pages.append(page)
-    return pages
+    return reader.keep(_cached(cache, cache.pages if cache else None, reader.files("pages", (".md",)),
+                               _page_result))
