@@ -76,3 +76,9 @@ def format_number(value: int | float | None, language: str = "vi") -> str:
 def is_slug(text: str) -> bool:
     """True for lowercase ASCII words joined by single hyphens."""
     return bool(text) and slugify(text) == text
+
+
+def shorten(value: object, limit: int = 80) -> str:
+    """`value` as one line of at most `limit` characters, cut with "…": for quoting it in a message."""
+    text = " ".join(str(value).splitlines())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from .fields import Fields
 from ..problems import Problem
 from .parse import Document
-from ..text import is_slug, slugify
+from ..text import is_slug, shorten, slugify
 
 ARTICLE_KEYS = ("title", "date", "unit", "category", "tags", "author", "source", "summary",
                 "image", "image_caption", "slug", "draft")
 PAGE_KEYS = ("title", "slug", "menu", "draft", "summary")
+MAX_MENU = 1000  # `menu:` orders the top menu; a menu has a handful of entries
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
                    r"\s*(Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -81,7 +82,9 @@ class Page:
         return dict(self.lines).get(key, 1)
 
 
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+# The target of an inline link or image: `](media/x.jpg "title")`, or `](<media/ảnh lễ/x.jpg>)` where
+# spaces are allowed; a bare target may hold balanced parentheses, as CommonMark allows.
+_MD_LINK = re.compile(r"\]\(\s*(?:<([^<>\n]*)>|((?:[^()\s]|\([^()\s]*\))+))")
 
 
 def find_media_links(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
@@ -95,7 +98,7 @@ def find_media_links(body: str, first_line: int) -> tuple[tuple[str, int], ...]:
         if match is None:
             at = body.find("]", at + 1)
             continue
-        ref = match.group(1)
+        ref = match.group(1) or match.group(2) or ""
         if ref.lstrip("/").startswith("media/") or ref.startswith(".."):
             links.append((ref, first_line + body.count("\n", 0, at)))
         at = body.find("]", match.end())
@@ -131,10 +134,14 @@ _PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def _slug(f: Fields, stem: str) -> str:
     given = f.text("slug")
     if given is not None and not is_slug(given):
-        f.error("slug", f"`{given}` is not a slug", f"use `{slugify(given)}`")
+        f.error("slug", f"`{shorten(given)}` is not a slug", f"use `{shorten(slugify(given))}`")
     if given and is_slug(given):
         return given
-    return stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
+    slug = stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
+    if not slug and given is None:  # the address would be /tin-tuc/2024/01//
+        f.problems.append(Problem(f.path, 0, "", "the file name has no letters or digits to make an address of",
+                                  "rename the file, e.g. bai-viet.md, or add `slug: …`"))
+    return slug
 
 
 def _tags(f: Fields) -> tuple[Tag, ...]:
@@ -150,7 +157,7 @@ def _tags(f: Fields) -> tuple[Tag, ...]:
         label = str(item).strip() if item is not None and not isinstance(item, (dict, list)) else ""
         tag = _tag(label) if label else None
         if tag is None:
-            f.error("tags", f"`{item}` is not a usable tag", "each tag needs letters or digits")
+            f.error("tags", f"`{shorten(item)}` is not a usable tag", "each tag needs letters or digits")
             continue
         tags.setdefault(tag.slug, tag)
     return tuple(tags.values())
@@ -171,7 +178,7 @@ def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Art
     raw_date = f.get("date", required=True, hint="add `date: 2024-01-09 06:25`")
     moment = parse_date(str(raw_date), tz) if raw_date is not None else None
     if raw_date is not None and moment is None:
-        f.error("date", f"cannot read the date `{raw_date}`",
+        f.error("date", f"cannot read the date `{shorten(raw_date)}`",
                 "write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-09 06:25`")
     article = None
     if title and moment:
@@ -191,6 +198,6 @@ def parse_page(doc: Document, stem: str, shown: str) -> tuple[Page | None, list[
     f.reject_unknown(PAGE_KEYS)
     title = f.text("title", required=True)
     page = Page(title=title or "", slug=_slug(f, stem), body=doc.body, body_line=doc.body_line,
-                path=shown, menu=f.integer("menu"), draft=f.boolean("draft"),
+                path=shown, menu=f.integer("menu", MAX_MENU), draft=f.boolean("draft"),
                 summary=f.text("summary"), lines=tuple(doc.meta.key_lines.items()))
     return (None if f.problems or not title else page), f.problems

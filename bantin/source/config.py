@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .fields import Fields
+from .links import url_problem
 from ..i18n import LANGUAGES
 from ..problems import Problem
 from .parse import LineDict
-from ..text import is_slug, slugify
+from ..text import is_slug, shorten, slugify
 
 DEFAULT_RATING_SCALE = (
     "Hoàn thành xuất sắc nhiệm vụ",
@@ -19,6 +20,8 @@ DEFAULT_RATING_SCALE = (
     "Không hoàn thành nhiệm vụ",
 )
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+_COUNTER_HINT = "e.g. `https://dem.example.vn`"
+MAX_PER_PAGE = 500  # a listing page longer than this is slow to load and to read
 SITE_KEYS = ("title", "base_url", "language", "timezone", "per_page", "root_unit", "counter",
              "categories", "rating_scale", "links", "banners", "description", "footer")
 
@@ -81,9 +84,9 @@ def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Proble
     base_url = _base_url(f)
     language = f.text("language") or "vi"
     if language not in LANGUAGES:
-        f.error("language", f"unsupported language `{language}`", "use `vi` or `en`")
+        f.error("language", f"unsupported language `{shorten(language)}`", "use `vi` or `en`")
     timezone = _timezone(f)
-    per_page = f.integer("per_page", minimum=1) or 20
+    per_page = f.integer("per_page", MAX_PER_PAGE, minimum=1) or 20
     counter = f.mapping("counter")
     endpoint, snapshot = _counter(f, counter)
     config = SiteConfig(
@@ -102,7 +105,7 @@ def _base_url(f: Fields) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        f.error("base_url", f"must be an absolute http(s) address, not `{url}`",
+        f.error("base_url", f"must be an absolute http(s) address, not `{shorten(url)}`",
                 "e.g. `https://dangbo.example.vn/`")
         return None
     return normalise_base_url(url)
@@ -113,7 +116,7 @@ def _timezone(f: Fields) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        f.error("timezone", f"unknown time zone `{name}`", "e.g. `Asia/Ho_Chi_Minh`")
+        f.error("timezone", f"unknown time zone `{shorten(name)}`", "e.g. `Asia/Ho_Chi_Minh`")
         return DEFAULT_TIMEZONE
     return name
 
@@ -124,8 +127,10 @@ def _counter(f: Fields, counter: LineDict | None) -> tuple[str | None, str | Non
     sub = Fields(counter, f.path, "counter.", f.problems)
     sub.reject_unknown(("endpoint", "snapshot"))
     endpoint = sub.text("endpoint")
-    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
-        sub.error("endpoint", f"must be an http(s) address, not `{endpoint}`")
+    if endpoint and not _allowed(sub, "endpoint", endpoint, _COUNTER_HINT):
+        endpoint = None
+    elif endpoint and (urlsplit(endpoint).scheme not in ("http", "https") or not urlsplit(endpoint).netloc):
+        sub.error("endpoint", f"must be an http(s) address, not `{shorten(endpoint)}`", _COUNTER_HINT)
         endpoint = None
     return (endpoint.rstrip("/") if endpoint else None), sub.text("snapshot")
 
@@ -136,10 +141,10 @@ def _categories(f: Fields) -> dict[str, str]:
     for key, label in (data or {}).items():
         line = data.line_of(key)
         if not isinstance(key, str) or not is_slug(key):
-            f.problems.append(Problem(f.path, line, f"categories.{key}", "category id must be a slug",
-                                      f"use `{slugify(str(key))}`"))
+            f.problems.append(Problem(f.path, line, f"categories.{shorten(key)}", "category id must be a slug",
+                                      f"use `{shorten(slugify(str(key)))}`"))
         elif not isinstance(label, str) or not label.strip():
-            f.problems.append(Problem(f.path, line, f"categories.{key}", "category label must be text"))
+            f.problems.append(Problem(f.path, line, f"categories.{shorten(key)}", "category label must be text"))
         else:
             result[key] = label.strip()
     return result
@@ -154,7 +159,7 @@ def _scale(f: Fields) -> tuple[str, ...]:
         if not isinstance(label, str) or not label.strip():
             f.problems.append(Problem(f.path, line, "rating_scale", "each rating label must be text"))
         elif label in labels:
-            f.problems.append(Problem(f.path, line, "rating_scale", f"`{label}` is listed twice"))
+            f.problems.append(Problem(f.path, line, "rating_scale", f"`{shorten(label)}` is listed twice"))
         else:
             labels.append(label.strip())
     return tuple(labels)
@@ -170,7 +175,17 @@ def _links(f: Fields, key: str, image: bool = False) -> tuple[Link, ...]:
         sub.reject_unknown(("title", "url", "image") if image else ("title", "url"))
         title = sub.text("title", required=True)
         url = sub.text("url", required=True)
+        if url and not _allowed(sub, "url", url, "write an https://… address, or a path such as /gioi-thieu/"):
+            url = None
         picture = sub.text("image", required=image)
         if title and url and (picture or not image):
             result.append(Link(title, url, picture, line))
     return tuple(result)
+
+
+def _allowed(f: Fields, key: str, url: str, hint: str) -> bool:
+    """Whether `url` passes the allow-list of links.py; a problem at its line when it does not."""
+    problem = url_problem(url)
+    if problem:
+        f.error(key, problem, hint)
+    return problem is None

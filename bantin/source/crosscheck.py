@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
+from urllib.parse import unquote
 
 from .articles import Article, Page
 from .config import SiteConfig
 from ..problems import Problem, did_you_mean
+from ..text import nfc, shorten
+from .links import url_problem
 from .units import Unit
 
 # First path segments that the generator owns; a standalone page may not take them.
@@ -29,11 +33,11 @@ def _check_units(config: SiteConfig | None, units: dict[str, Unit]) -> list[Prob
     problems = []
     if config and config.root_unit and config.root_unit not in units:
         problems.append(Problem(config.path, config.lines.get("root_unit", 0), "root_unit",
-                                f"unknown unit `{config.root_unit}`", did_you_mean(config.root_unit, units)))
+                                f"unknown unit `{shorten(config.root_unit)}`", did_you_mean(config.root_unit, units)))
     for unit in units.values():
         if unit.parent and unit.parent not in units:
             problems.append(Problem(unit.path, unit.lines.get("parent", 1), "parent",
-                                    f"unknown unit `{unit.parent}`", did_you_mean(unit.parent, units)
+                                    f"unknown unit `{shorten(unit.parent)}`", did_you_mean(unit.parent, units)
                                     or "the parent id is the file name of its unit file, without .yaml"))
     problems += _check_cycles(units)
     return problems
@@ -62,11 +66,11 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
     problems = []
     for a in articles:
         if a.unit and a.unit not in units:
-            problems.append(Problem(a.path, a.line_of("unit"), "unit", f"unknown unit `{a.unit}`",
+            problems.append(Problem(a.path, a.line_of("unit"), "unit", f"unknown unit `{shorten(a.unit)}`",
                                     did_you_mean(a.unit, units)))
         if config and a.category and a.category not in config.categories:
             problems.append(Problem(a.path, a.line_of("category"), "category",
-                                    f"unknown category `{a.category}`",
+                                    f"unknown category `{shorten(a.category)}`",
                                     did_you_mean(a.category, config.categories, "categories in site.yaml")))
         if a.image:
             problem = media_problem(a.image, media, root)
@@ -79,17 +83,23 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
     return problems
 
 
+def media_file(ref: str) -> str:
+    """The file under content/ that a link names, as a browser asks for it: without `?…` or `#…`,
+    `%20` decoded, in NFC (`/media/anh%20le/x.jpg#1` -> `media/anh le/x.jpg`)."""
+    return nfc(unquote(ref.split("#", 1)[0].split("?", 1)[0])).lstrip("/")
+
+
 def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | None:
     """Why a media reference is bad (message, hint), or None when the file exists inside content/."""
-    relative = ref.lstrip("/")
+    relative = media_file(ref)
     if relative in media:
         return None
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()):
-        return f"`{ref}` points outside content/", "put the file under content/media/ and write media/…"
-    if relative not in media:
-        return f"`{ref}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
-    return None
+    refused = url_problem(ref)
+    if refused:
+        return refused, "write the path of a file under content/media/, e.g. media/2024/anh.jpg"
+    if posixpath.normpath(relative).split("/")[0] == "..":  # links that leave content/ are refused by the walk
+        return f"`{shorten(ref)}` points outside content/", "put the file under content/media/ and write media/…"
+    return f"`{shorten(ref)}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
 
 
 def _check_media_refs(config: SiteConfig, media: set[str], root: Path) -> list[Problem]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..problems import Problem, did_you_mean
+from ..text import shorten
 from .parse import LineDict, LineList
 
 MISSING = object()
@@ -21,7 +22,7 @@ class Fields:
     problems: list[Problem] = field(default_factory=list)
 
     def name(self, key: str) -> str:
-        return f"{self.prefix}{key}"
+        return f"{self.prefix}{shorten(key)}"
 
     def line(self, key: str) -> int:
         return self.data.line_of(key) if isinstance(self.data, LineDict) else 0
@@ -60,16 +61,20 @@ class Fields:
             return None
         return value or None
 
-    def integer(self, key: str, required: bool = False, minimum: int | None = 0) -> int | None:
-        """A whole number, at least `minimum`."""
+    def integer(self, key: str, maximum: int, required: bool = False, minimum: int = 0) -> int | None:
+        """A whole number from `minimum` to `maximum`: every number has a sensible bound, and a figure
+        with a digit too many is a typo that would otherwise reach charts and totals."""
         value = self.get(key, required)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"must be a whole number, not `{value}`", "write digits only, e.g. `120`")
+            self.error(key, f"must be a whole number, not `{shorten(value)}`", "write digits only, e.g. `120`")
             return None
-        if minimum is not None and value < minimum:
-            self.error(key, f"must be {minimum} or more, not {value}")
+        if value < minimum:
+            self.error(key, f"must be {minimum} or more, not {shorten(value)}")
+            return None
+        if value > maximum:
+            self.error(key, f"must be {maximum} or less, not {shorten(value)}")
             return None
         return value
 
@@ -78,7 +83,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.error(key, f"must be true or false, not `{value}`")
+            self.error(key, f"must be true or false, not `{shorten(value)}`")
             return default
         return value
 

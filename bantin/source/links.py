@@ -11,6 +11,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from ..text import shorten
+
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # Browsers drop these anywhere in a URL before they look at its scheme ("java\tscript:" runs).
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
@@ -24,7 +26,7 @@ def url_problem(url: str) -> str | None:
     scheme = _scheme(decoded)
     if scheme is None or scheme in ALLOWED_SCHEMES:
         return None
-    return f"links may use http, https, mailto or tel, not `{scheme}:`"
+    return f"links may use http, https, mailto or tel, not `{shorten(scheme)}:`"
 
 
 def _scheme(url: str) -> str | None:

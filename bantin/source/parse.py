@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,14 @@ from typing import Any
 import yaml
 
 from ..problems import Problem
-from ..text import nfc
+from ..text import nfc, shorten
+
+# Editors nest four levels at most (a unit's stats → a year → its ratings → a count).
+MAX_DEPTH = 20
+_STR, _MAP, _SEQ, _INT, _TIMESTAMP = (f"tag:yaml.org,2002:{t}" for t in ("str", "map", "seq", "int", "timestamp"))
+# Every level of YAML nesting needs one of these characters, so a text with no more of them than
+# MAX_DEPTH cannot nest deeper (and libyaml's composer, which recurses in C, is safe with it).
+_NESTING_CHARS = "[{-?:"
 
 
 class LineDict(dict):
@@ -41,55 +47,131 @@ class SourceError(Exception):
         super().__init__(str(problem))
 
 
-def _make_loader(first_line: int) -> type:
-    """A safe YAML loader whose mappings carry lines, shifted by `first_line` (for front matter)."""
+class _Refused(yaml.constructor.ConstructorError):
+    """Valid YAML that a content file may not hold, with a hint on what to write instead."""
 
-    # libyaml's parser is ~10x faster than the pure-Python one and still reports line marks.
-    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-        duplicates: list[tuple[str, int]]
+    def __init__(self, message: str, hint: str, mark: Any):
+        super().__init__(None, None, message, mark)
+        self.hint = hint
 
-    # Dates stay strings: we parse them ourselves to report errors in the editor's terms.
-    Loader.yaml_implicit_resolvers = {
-        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
 
-    def construct_mapping(loader: Loader, node: yaml.MappingNode) -> LineDict:
-        loader.flatten_mapping(node)
+# libyaml's parser is ~10x faster than the pure-Python one and reports the same marks.
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineLoader(_SafeLoader):
+    """PyYAML's safe loader whose mappings and lists remember their lines (shifted by `first_line`,
+    the file line of the text's first line) and which records duplicate keys instead of hiding them."""
+
+    def __init__(self, text: str, first_line: int = 1):
+        super().__init__(text)
+        self.first_line = first_line
+        self.duplicates: list[tuple[str, int]] = []
+
+    def line(self, node: yaml.Node) -> int:
+        """The file line (1-based) where `node` starts."""
+        return node.start_mark.line + self.first_line
+
+    def construct_line_dict(self, node: yaml.MappingNode) -> LineDict:
+        """A mapping with the lines of its keys; a repeated key is recorded, the later value kept."""
+        self.flatten_mapping(node)  # `<<:` merge keys
         result = LineDict()
-        result.line = node.start_mark.line + first_line
-        result.key_lines = {}
+        result.line, result.key_lines = self.line(node), {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = self.construct_object(key_node, deep=True)
             try:
                 hash(key)
             except TypeError:  # `[a]: b` or `{a: 1}: b` would crash the build instead of being reported
-                raise yaml.constructor.ConstructorError(None, None, "a key must be a word, not a list or a mapping",
-                                                        key_node.start_mark) from None
-            key = nfc(key) if isinstance(key, str) else key
-            line = key_node.start_mark.line + first_line
+                raise _Refused("a key must be a word, not a list or a mapping",
+                               "quote the key if the brackets belong to it", key_node.start_mark) from None
             if key in result:
-                loader.duplicates.append((str(key), line))
-            result[key] = loader.construct_object(value_node, deep=True)
-            result.key_lines[key] = line
+                self.duplicates.append((str(key), self.line(key_node)))
+            result[key] = self.construct_object(value_node, deep=True)
+            result.key_lines[key] = self.line(key_node)
         return result
 
-    def construct_sequence(loader: Loader, node: yaml.SequenceNode) -> LineList:
-        result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-        result.line = node.start_mark.line + first_line
-        result.item_lines = [child.start_mark.line + first_line for child in node.value]
+    def construct_line_list(self, node: yaml.SequenceNode) -> LineList:
+        """A list with the lines of its items."""
+        result = LineList(self.construct_object(child, deep=True) for child in node.value)
+        result.line, result.item_lines = self.line(node), [self.line(child) for child in node.value]
         return result
 
-    def construct_str(loader: Loader, node: yaml.ScalarNode) -> str:
-        return nfc(loader.construct_scalar(node))
+    def construct_nfc_str(self, node: yaml.ScalarNode) -> str:
+        """Text in NFC, whatever the file or a `\\u` escape gave; an escape may not write an invisible
+        character (read_source keeps them out of the text itself)."""
+        text = self.construct_scalar(node)
+        if node.style == '"' and (found := _INVISIBLE.search(text)):
+            raise _Refused(f"an escape writes the invisible character U+{ord(found.group()):04X}",
+                           "delete the escape (`\\x…` or `\\u…`) from the quoted text", node.start_mark)
+        return nfc(text)
 
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, construct_sequence)
-    Loader.add_constructor("tag:yaml.org,2002:str", construct_str)
-    return Loader
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        """An integer as PyYAML reads it, or a YAML error where Python refuses to make one."""
+        try:
+            return self.construct_yaml_int(node)
+        except ValueError:  # Python refuses to read integers of more than 4,300 digits
+            raise _Refused(f"the number `{shorten(node.value, 20)}` is too long", "check the figure",
+                           node.start_mark) from None
 
 
-_LOADERS = {1: _make_loader(1), 2: _make_loader(2)}
+LineLoader.add_constructor(_MAP, LineLoader.construct_line_dict)
+LineLoader.add_constructor(_SEQ, LineLoader.construct_line_list)
+LineLoader.add_constructor(_STR, LineLoader.construct_nfc_str)
+LineLoader.add_constructor(_INT, LineLoader.construct_bounded_int)
+# Dates stay the text the editor wrote: articles.parse_date reads them and explains its errors.
+LineLoader.add_constructor(_TIMESTAMP, LineLoader.construct_nfc_str)
+
+
+def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
+    """Parse YAML text; return the data and problems (duplicate keys) or raise SourceError."""
+    loader = LineLoader(text, first_line)
+    try:
+        if _may_alias_or_nest_deep(text):
+            _check_structure(text, shown, first_line)
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as err:
+        raise SourceError(_yaml_problem(err, shown, first_line)) from None
+    except yaml.YAMLError as err:
+        raise SourceError(Problem(shown, first_line, "", f"malformed YAML: {shorten(str(err))}")) from None
+    finally:
+        loader.dispose()
+    problems = [Problem(shown, line, shorten(key), "this key appears twice", "keep only one of them")
+                for key, line in loader.duplicates]
+    return data, problems
+
+
+def _may_alias_or_nest_deep(text: str) -> bool:
+    """Whether the text may hold anchors and aliases or nest deeper than MAX_DEPTH: most texts cannot."""
+    return "&" in text or "*" in text or sum(text.count(ch) for ch in _NESTING_CHARS) > MAX_DEPTH
+
+
+def _check_structure(text: str, shown: str, first_line: int) -> None:
+    """Refuse anchors and aliases (a few hundred bytes of them expand to gigabytes: "billion laughs")
+    and deep nesting (libyaml's composer recurses in C and crashes the process), from the events
+    libyaml's parser gives before anything is composed."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        line = event.start_mark.line + first_line
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:  # aliases have one too
+            raise SourceError(Problem(shown, line, "", "anchors and aliases (`&name`, `*name`) are not supported",
+                                      "write the value out in full where it is needed"))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SourceError(Problem(shown, line, "", f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                                          "check the indentation and the brackets"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _yaml_problem(err: yaml.MarkedYAMLError, shown: str, first_line: int) -> Problem:
+    mark = err.problem_mark or err.context_mark
+    hint = err.hint if isinstance(err, _Refused) else "check indentation and quote values that contain ':' or '#'"
+    if err.context_mark and (err.context or "").startswith("while parsing a flow"):
+        # An unclosed `[` or `{` is noticed lines later (or past the end): point at the bracket.
+        mark, hint = err.context_mark, "a `[` or `{` opened on this line is not closed"
+    line = (mark.line + first_line) if mark else first_line
+    return Problem(shown, line, "", f"malformed YAML: {shorten(err.problem or 'invalid YAML')}", hint)
 
 
 def read_text(path: Path | str, shown: str) -> str:
@@ -128,226 +210,52 @@ def decode_text(data: bytes, shown: str) -> str:
                                   "save it as UTF-8 (in most editors: Save with encoding → UTF-8)"))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x0b" in text or "\x0c" in text:
+        # Word processors write a manual line break as VT and a page break as FF. A space keeps the words
+        # apart where they stand, and YAML, XML and HTML all accept it (a line break could split a value).
+        text = text.replace("\x0b", " ").replace("\x0c", " ")
     return nfc(text)
 
 
-# -- A fast path for the `key: value` lines most front matter consists of ------------------------------
-# PyYAML spends ~80 µs on a seven-line front matter, mostly in its Python-level constructor; 5,000
-# articles made that the largest part of loading a site. Lines that are all `key: plain value`,
-# `key: 'quoted'`, `key: "quoted"` or `key: [a, b]` are read here with PyYAML's own resolvers and
-# constructors, so values, types and lines are exactly what PyYAML would give. Anything else
-# (indentation, block scalars, comments after values, escapes, tabs, anchors, tags …) returns None
-# and goes to PyYAML, which also reports every error. tests/core/test_yaml_fast_path.py compares both.
-
-_STR, _NULL, _BOOL, _INT, _FLOAT, _MAP, _SEQ = (f"tag:yaml.org,2002:{t}"
-                                                for t in ("str", "null", "bool", "int", "float", "map", "seq"))
-_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: +(.*))?")
-# YAML reads characters outside these as errors, line breaks (NEL, LS, PS) or a BOM; tabs are left to
-# PyYAML too. Everything else may stand inside a plain scalar.
-_NOT_SIMPLE_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-                              "\U00010000-\U0010ffff]")
-# Characters that make a plain scalar something else (or an error) when they start it.
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# An item of a one-line flow list that is a plain scalar in flow context, whatever libyaml version.
-_FLOW_ITEM = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@` ][^:,\[\]{}#?]*")
+# What XML 1.0 forbids or HTML reads as a parse error: C0 controls but tab and line feed (CR is gone by
+# now), DEL and the C1 controls, and the noncharacters U+FDD0–U+FDEF, U+FFFE and U+FFFF. They are
+# invisible, or a sign of damage: C1 controls are what curly quotes and dashes become in a file that
+# was converted with the wrong encoding.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+# Searching the text costs more than reading it; its UTF-8 bytes tell more cheaply whether it may hold
+# one of them: a C0 control or DEL is one byte, C1 controls start with \xc2, the noncharacters with
+# \xef\xb7 or \xef\xbf.
+_C0_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 
 
-class _NotSimple(Exception):
-    pass
+def read_source(path: Path | str, shown: str) -> tuple[str, list[Problem]]:
+    """read_text without the characters that no page or feed may contain, and a problem for each line
+    that had some: the rest of the file is still read, so every other problem is reported too."""
+    data = read_bytes(path)
+    text = decode_text(data, shown)
+    maybe = (len(data.translate(None, _C0_BYTES)) < len(data) or b"\xc2" in data
+             or (b"\xef" in data and (b"\xef\xb7" in data or b"\xef\xbf" in data)))
+    if not maybe or not _INVISIBLE.search(text):
+        return text, []
+    return nfc(_INVISIBLE.sub("", text)), invisible_problems(text, shown)
 
 
-def _resolvers_by_first_char() -> dict[str, list[tuple[str, re.Pattern]]]:
-    table = _LOADERS[1].yaml_implicit_resolvers
-    return {ch: table.get(ch, []) + table.get(None, []) for ch in table if ch}
-
-
-_RESOLVERS = _resolvers_by_first_char()
-_SPECIAL_START = _INDICATORS | set(_RESOLVERS)
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-
-
-def _plain_scalar(value: str, normal: bool) -> Any:
-    """A non-empty plain scalar as PyYAML resolves and constructs it (BaseResolver.resolve); `normal`
-    when the text it was cut from is NFC (and so is the value: a cut cannot make characters compose)."""
-    for tag, regexp in _RESOLVERS.get(value[0], ()):
-        if regexp.match(value):
-            break
-    else:
-        tag = _STR
-    if tag == _STR:
-        return value if normal or value.isascii() else nfc(value)
-    if tag == _NULL:
-        return None
-    if tag == _BOOL:
-        return _CONSTRUCTOR.bool_values[value.lower()]
-    if tag == _INT:
-        return _CONSTRUCTOR.construct_yaml_int(yaml.ScalarNode(tag, value))
-    if tag == _FLOAT:
-        return _CONSTRUCTOR.construct_yaml_float(yaml.ScalarNode(tag, value))
-    raise _NotSimple  # `=` (the value tag), `<<` (merge) …
-
-
-def _simple_value(value: str, line: int, normal: bool) -> Any:
-    first = value[0]
-    if first not in _INDICATORS:
-        if ": " in value or value[-1] == ":" or " #" in value:
-            raise _NotSimple
-        return _plain_scalar(value, normal)
-    last = value[-1]
-    if first == "[" and last == "]":
-        inner = value[1:-1]
-        items = [item.strip(" ") for item in inner.split(",")] if inner.strip(" ") else []
-        for item in items:
-            if not _FLOW_ITEM.fullmatch(item):
-                raise _NotSimple
-        result = LineList(_plain_scalar(item, normal) for item in items)
-        result.line = line
-        result.item_lines = [line] * len(items)
-        return result
-    if len(value) > 1 and first == last == "'":
-        inner = value[1:-1]
-        if "'" in inner.replace("''", ""):
-            raise _NotSimple
-        inner = inner.replace("''", "'")
-        return inner if normal else nfc(inner)
-    if len(value) > 1 and first == last == '"':
-        inner = value[1:-1]
-        if '"' in inner or "\\" in inner:
-            raise _NotSimple
-        return inner if normal else nfc(inner)
-    raise _NotSimple
-
-
-def _simple_yaml(text: str, first_line: int) -> tuple[LineDict, list[tuple[str, int]]] | None:
-    """The mapping and duplicate keys of `key: value` lines, or None when PyYAML must read the text."""
-    if _NOT_SIMPLE_CHAR.search(text):
-        return None
-    normal = text.isascii() or unicodedata.is_normalized("NFC", text)  # then so is every value: no nfc()
-    result = LineDict()
-    result.key_lines = key_lines = {}
-    duplicates: list[tuple[str, int]] = []
-    try:
-        for number, line in enumerate(text.split("\n"), first_line):
-            if not line or line[0] == "#" or not line.strip(" "):
-                continue
-            match = _SIMPLE_LINE.fullmatch(line)
-            if match is None:
-                return None
-            key, value = match.groups()
-            if key[0] in _RESOLVERS and _plain_scalar(key, True) != key:  # `null:`, `true:`, `1_000:` …
-                return None
-            if value:
-                value = value.rstrip(" ")
-            # Inlined for the common case, a plain text that no resolver looks at: ~40 % of the time here.
-            if not value:
-                value = None
-            elif value[0] in _SPECIAL_START:
-                value = _simple_value(value, number, normal)
-            elif ": " in value or " #" in value or value[-1] == ":":
-                return None
-            elif not normal and not value.isascii():
-                value = nfc(value)
-            if not key_lines:
-                result.line = number
-            elif key in result:
-                duplicates.append((key, number))
-            result[key] = value
-            key_lines[key] = number
-    except _NotSimple:
-        return None
-    return (result, duplicates) if key_lines else None
-
-
-def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
-    """Parse YAML text; return the data and problems (duplicate keys) or raise SourceError."""
-    simple = _simple_yaml(text, first_line)
-    data, duplicates = simple if simple is not None else _pyyaml(text, shown, first_line)
-    problems = [Problem(shown, line, key, "this key appears twice", "keep only one of them")
-                for key, line in duplicates]
-    return data, problems
-
-
-class _Builder:
-    """Builds what the Loader's constructors build from the composed nodes of plain data (mappings,
-    lists, text, numbers, booleans, null), at a third of the cost of PyYAML's generic construct_object.
-    Raises _NotSimple on anything else (tags, merge keys, aliases of lists and mappings …) for the
-    constructor to handle; tests/core/test_yaml_fast_path.py compares both on the same texts."""
-
-    def __init__(self, loader: Any, first_line: int, normal: bool = False):
-        self.first_line = first_line
-        # An NFC text gives NFC scalars, except through escapes in double quotes ("e\\u0301").
-        self.normal = normal
-        self.duplicates: list[tuple[str, int]] = loader.duplicates
-        self.scalars = {tag: loader.yaml_constructors[tag].__get__(loader) for tag in (_NULL, _BOOL, _INT, _FLOAT)}
-        self.seen: set[int] = set()
-
-    def build(self, node: yaml.Node) -> Any:
-        tag, kind = node.tag, type(node)
-        if kind is yaml.ScalarNode:
-            if tag == _STR:
-                value = node.value
-                return value if value.isascii() or (self.normal and node.style != '"') else nfc(value)
-            if tag == _INT and node.value.isdigit() and node.value.isascii() and node.value[:1] != "0":
-                return int(node.value)  # what construct_yaml_int gives for plain decimals, the usual kind
-            if tag in self.scalars:
-                return self.scalars[tag](node)
-            raise _NotSimple
-        if id(node) in self.seen:  # an alias: the constructor shares the object, or refuses a cycle
-            raise _NotSimple
-        self.seen.add(id(node))
-        first_line = self.first_line
-        if kind is yaml.MappingNode and tag == _MAP:
-            result = LineDict()
-            result.line = node.start_mark.line + first_line
-            result.key_lines = key_lines = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not yaml.ScalarNode or key_node.tag != _STR:
-                    raise _NotSimple  # merge keys `<<`, `=`, numbers, lists …
-                key = key_node.value
-                if not (key.isascii() or (self.normal and key_node.style != '"')):
-                    key = nfc(key)
-                line = key_node.start_mark.line + first_line
-                if key in result:
-                    self.duplicates.append((key, line))
-                result[key] = self.build(value_node)
-                key_lines[key] = line
-            return result
-        if kind is yaml.SequenceNode and tag == _SEQ:
-            items = LineList(self.build(child) for child in node.value)
-            items.line = node.start_mark.line + first_line
-            items.item_lines = [child.start_mark.line + first_line for child in node.value]
-            return items
-        raise _NotSimple
-
-
-def _pyyaml(text: str, shown: str, first_line: int) -> tuple[Any, list[tuple[str, int]]]:
-    """The data and duplicate keys (key, line) as PyYAML reads them; SourceError for invalid YAML."""
-    loader_cls = _LOADERS.get(first_line) or _make_loader(first_line)
-    loader = loader_cls(text)
-    loader.duplicates = []
-    try:
-        node = loader.get_single_node()
-        data = None
-        if node is not None:
-            try:
-                data = _Builder(loader, first_line, unicodedata.is_normalized("NFC", text)).build(node)
-            except Exception:  # noqa: BLE001 - anything unusual: PyYAML's constructor decides, errors included
-                loader.duplicates = []
-                data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        hint = "check indentation and quote values that contain ':' or '#'"
-        if err.context_mark and (err.context or "").startswith("while parsing a flow"):
-            # An unclosed `[` or `{` is noticed lines later (or past the end): point at the bracket.
-            mark, hint = err.context_mark, "a `[` or `{` opened on this line is not closed"
-        line = (mark.line + first_line) if mark else first_line
-        what = err.problem or "invalid YAML"
-        raise SourceError(Problem(shown, line, "", f"malformed YAML: {what}", hint))
-    except yaml.YAMLError as err:
-        raise SourceError(Problem(shown, first_line, "", f"malformed YAML: {err}"))
-    finally:
-        loader.dispose()
-    return data, loader.duplicates
+def invisible_problems(text: str, shown: str) -> list[Problem]:
+    """One problem for the NUL characters of `text` (a sign of UTF-16 or binary data), one for each
+    line with other invisible characters."""
+    problems = []
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.append(Problem(shown, line, "", "the file contains NUL characters (U+0000)",
+                                "save it as UTF-8 text: a file saved as UTF-16, or not a text file, looks like this"))
+    for number, line in enumerate(text.split("\n"), 1):
+        found = sorted(set(_INVISIBLE.findall(line)) - {"\x00"})
+        if found:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+            what = "invisible characters" if len(found) > 1 else "invisible character"
+            problems.append(Problem(shown, number, "", f"{what} {codes} in the text",
+                                    "delete them: they come with text pasted from a word processor or a damaged file"))
+    return problems
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,16 @@ from typing import Sequence
 
 from .fields import Fields
 from ..problems import Problem, did_you_mean
+from ..text import shorten
 from .parse import LineDict
 
 LEVELS = ("province", "district", "commune", "branch")
 UNIT_KEYS = ("name", "short_name", "level", "parent", "secretary", "description", "stats")
 COUNT_FIELDS = ("members", "new_members", "grassroots", "branches")
 STAT_KEYS = ("year",) + COUNT_FIELDS + ("ratings", "member_ratings")
+# The whole Communist Party of Vietnam has about 5.6 million members: no figure of one unit comes near.
+MAX_COUNT = 10_000_000
+MAX_YEAR = 2100
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def parse_unit(unit_id: str, data: object, shown: str,
     name = f.text("name", required=True)
     level = f.text("level")
     if level is not None and level not in LEVELS:
-        f.error("level", f"unknown level `{level}`", did_you_mean(level, LEVELS, "levels"))
+        f.error("level", f"unknown level `{shorten(level)}`", did_you_mean(level, LEVELS, "levels"))
     stats = _stats(f, scale)
     unit = Unit(id=unit_id, name=name or "", short_name=f.text("short_name") or name or "",
                 level=level, parent=f.text("parent"), secretary=f.text("secretary"),
@@ -77,13 +81,13 @@ def _stats(f: Fields, scale: Sequence[str]) -> tuple[YearStats, ...]:
         if sub is None:
             continue
         sub.reject_unknown(STAT_KEYS)
-        year = sub.integer("year", required=True, minimum=1900)
+        year = sub.integer("year", MAX_YEAR, required=True, minimum=1900)
         if year is None:
             continue
         if year in result:
             sub.error("year", f"year {year} is given twice", "merge the two entries")
             continue
-        counts = {name: sub.integer(name) for name in COUNT_FIELDS}
+        counts = {name: sub.integer(name, MAX_COUNT) for name in COUNT_FIELDS}
         result[year] = YearStats(year=year, ratings=_ratings(sub, "ratings", scale),
                                  member_ratings=_ratings(sub, "member_ratings", scale),
                                  line=line, lines=dict(item.key_lines), **counts)
@@ -99,7 +103,7 @@ def _ratings(f: Fields, key: str, scale: Sequence[str]) -> dict[str, int]:
             sub.error(str(label), "rating label is not in `rating_scale` of site.yaml",
                       did_you_mean(str(label), scale, "labels"))
             continue
-        value = sub.integer(label)
+        value = sub.integer(label, MAX_COUNT)
         if value is not None:
             result[label] = value
     return result

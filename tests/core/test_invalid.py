@@ -21,9 +21,9 @@ PREVIOUS = {"index.html": b"<!doctype html><p>B\xe1\xba\xa3n tr\xc6\xb0\xe1\xbb\
 
 
 def case_tree(case: str, tmp_path: Path) -> Path:
-    """A copy of the case folder (content/ and anything beside it) with a previous site/ in it."""
+    """A copy of the case folder (content/ and anything beside it, links kept as links) with a previous site/ in it."""
     tree = tmp_path / case
-    shutil.copytree(INVALID / case, tree, ignore=shutil.ignore_patterns("expected.txt"))
+    shutil.copytree(INVALID / case, tree, symlinks=True, ignore=shutil.ignore_patterns("expected.txt"))
     for name, data in PREVIOUS.items():
         (tree / "site" / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / "site" / name).write_bytes(data)

@@ -124,6 +124,95 @@ def test_errors_on_front_matter_that_is_not_a_mapping():
     assert "key: value" in err.value.problem.message
 
 
+def test_can_keep_dates_as_text_even_when_tagged():
+    assert yaml("date: !!timestamp 2024-01-09 06:25\n") == {"date": "2024-01-09 06:25"}
+
+
+def test_can_read_merge_keys_and_quoted_escapes():
+    data = yaml('a:\n  <<: {x: 1}\n  y: 2\nb: "e\\u0301"\n')
+    assert data == {"a": {"x": 1, "y": 2}, "b": "é"} and data["b"] == unicodedata.normalize("NFC", "é")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("title: &t Tiêu đề\nsummary: *t\n", 1),
+    ("title: A\ntags: [&x a, b]\n", 2),
+    ("title: A\nbase: {a: 1}\nother:\n  <<: *base\n", 4),
+])
+def test_errors_on_anchors_and_aliases_with_their_line(text, line):
+    with pytest.raises(SourceError) as err:
+        parse_yaml(text, "units/x.yaml")
+    problem = err.value.problem
+    assert (problem.line, problem.message) == (line, "anchors and aliases (`&name`, `*name`) are not supported")
+
+
+def billion_laughs(levels: int) -> str:
+    """The classic YAML bomb: each level lists the previous one ten times (10**levels strings)."""
+    names = "abcdefghij"
+    lines = ["a: &a lol"] + [f"{names[n]}: &{names[n]} [{','.join([f'*{names[n - 1]}'] * 10)}]"
+                             for n in range(1, levels + 1)]
+    return "\n".join(lines) + f"\ntags: *{names[levels]}\n"
+
+
+def test_errors_on_a_billion_laughs_in_front_matter_at_its_first_anchor():
+    text = "---\ntitle: Bom\ndate: 2024-01-09\n" + billion_laughs(9) + "---\n"
+    assert len(text.encode()) < 450
+    with pytest.raises(SourceError) as err:
+        split_front_matter(text, "posts/bom.md")
+    assert (err.value.problem.line, err.value.problem.field) == (4, "")
+
+
+def test_never_expands_a_yaml_bomb(tmp_path):
+    """10**6 strings if expanded (megabytes in any message that quotes them); refused, it costs kilobytes."""
+    import tracemalloc
+    write_unit = tmp_path / "u.yaml"
+    write_unit.write_text("name: Đơn vị\n" + billion_laughs(6), encoding="utf-8")
+    text = "---\ntitle: Bom\ndate: 2024-01-09\n" + billion_laughs(6) + "---\n"
+    tracemalloc.start()
+    try:
+        for parse in (lambda: parse_yaml(write_unit.read_text(encoding="utf-8"), "u.yaml"),
+                      lambda: article(text)):
+            with pytest.raises(SourceError):
+                parse()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+@pytest.mark.parametrize("text, line", [("a: " + "[" * 100_000 + "]" * 100_000, 1),
+                                        ("a:\n" + "- " * 100_000 + "x\n", 2),
+                                        ("a: " + "{b: " * 30 + "1" + "}" * 30, 1)])
+def test_errors_on_yaml_nested_too_deep(text, line):
+    """libyaml's composer recurses in C: 100,000 brackets would crash the process, not report a problem."""
+    with pytest.raises(SourceError) as err:
+        parse_yaml(text, "units/x.yaml")
+    assert (err.value.problem.line, err.value.problem.message) == (line, "the YAML is nested more than 20 levels deep")
+
+
+def test_can_read_yaml_nested_as_deep_as_editors_need():
+    data = yaml("a: " + "[" * 19 + "1" + "]" * 19 + "\n")
+    for _ in range(19):
+        data = data[0] if isinstance(data, list) else data["a"]
+    assert data == [1]
+
+
+@pytest.mark.parametrize("text, code", [('title: "Chi bộ\\x13 ấp"\n', "U+0013"),
+                                        ('image: "media/a\\0.jpg"\n', "U+0000"), ('summary: "\\u0085"\n', "U+0085")])
+def test_errors_on_an_escape_that_writes_an_invisible_character(text, code):
+    with pytest.raises(SourceError) as err:
+        parse_yaml("name: A\n" + text, "units/x.yaml")
+    problem = err.value.problem
+    assert (problem.line, problem.message) == (2, f"malformed YAML: an escape writes the invisible character {code}")
+
+
+def test_errors_on_a_number_too_long_for_python():
+    with pytest.raises(SourceError) as err:
+        parse_yaml("name: U\nmembers: " + "9" * 5000 + "\n", "units/x.yaml")
+    problem = err.value.problem
+    assert problem.line == 2 and problem.message.startswith("malformed YAML: the number `999")
+    assert "…" in problem.message and len(problem.message) < 120
+
+
 # -- site.yaml ---------------------------------------------------------------------
 
 def test_can_parse_site_with_defaults():
@@ -152,6 +241,8 @@ def test_errors_on_site_without_title_and_base_url():
     ("base_url: https://x.vn/\nlanguage: fr\n", "language", "unsupported language `fr`"),
     ("base_url: https://x.vn/\ntimezone: Mars/Base\n", "timezone", "unknown time zone `Mars/Base`"),
     ("base_url: https://x.vn/\nper_page: 0\n", "per_page", "must be 1 or more, not 0"),
+    ("base_url: https://x.vn/\nper_page: 1000000\n", "per_page", "must be 500 or less, not 1000000"),
+    ("base_url: https://x.vn/\nper_page: 10**30\n", "per_page", "must be a whole number, not `10**30`"),
     ("base_url: https://x.vn/\ncategories:\n  Xây dựng: X\n", "categories.Xây dựng", "category id must be a slug"),
     ("base_url: https://x.vn/\ncategory:\n  a: A\n", "category", "unknown field"),
 ])
@@ -187,6 +278,10 @@ def test_can_parse_unit_with_stats_in_year_order():
     ("ratings:\n      Hoàn thành tốt nhiệm vụ: -1", "stats[0].ratings.Hoàn thành tốt nhiệm vụ",
      "must be 0 or more, not -1", 5),
     ("member: 2", "stats[0].member", "unknown field", 4),
+    ("members: 99999999999999999999999", "stats[0].members",
+     "must be 10000000 or less, not 99999999999999999999999", 4),
+    ("ratings:\n      Hoàn thành nhiệm vụ: 10000001", "stats[0].ratings.Hoàn thành nhiệm vụ",
+     "must be 10000000 or less, not 10000001", 5),
 ])
 def test_errors_on_bad_figures(stats, field, message, line):
     unit, problems = parse_unit("u", yaml(f"name: U\nstats:\n  - year: 2023\n    {stats}\n"), "u.yaml",
@@ -252,6 +347,29 @@ def test_can_parse_a_page():
     page, problems = parse_page(split_front_matter("---\ntitle: Giới thiệu\nmenu: 2\n---\nA\n", "p.md"),
                                 "Giới thiệu", "p.md")
     assert problems == [] and (page.slug, page.menu, page.site_path) == ("gioi-thieu", 2, "/gioi-thieu/")
+
+
+@pytest.mark.parametrize("menu, message", [
+    ("1e400", "must be a whole number, not `1e400`"),
+    ("1.0e+400", "must be a whole number, not `inf`"),
+    ("100000", "must be 1000 or less, not 100000"),
+])
+def test_errors_on_a_menu_position_out_of_bounds(menu, message):
+    page, problems = parse_page(split_front_matter(f"---\ntitle: A\nmenu: {menu}\n---\n", "p.md"), "a", "p.md")
+    assert page is None and [(p.line, p.field, p.message) for p in problems] == [(3, "menu", message)]
+
+
+def test_errors_on_year_out_of_bounds():
+    _, problems = parse_unit("u", yaml("name: U\nstats:\n  - year: 20233\n"), "u.yaml", DEFAULT_RATING_SCALE)
+    assert [(p.field, p.message) for p in problems] == [("stats[0].year", "must be 2100 or less, not 20233")]
+
+
+def test_can_quote_long_values_in_messages_cut_to_80_characters():
+    _, problems = article("---\ntitle: A\ndate: 2024-01-09\ndraft: " + "có " * 200 + "\n" + "k" * 300 + ": 1\n---\n")
+    draft, unknown = sorted(problems, key=lambda p: p.line)
+    assert draft.message == f"must be true or false, not `{'có ' * 26}c…`"
+    assert unknown.field == "k" * 79 + "…" and unknown.message == "unknown field"
+    assert all(len(str(p)) < 200 for p in problems)
 
 
 def test_errors_on_page_without_title():
