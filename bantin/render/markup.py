@@ -4,10 +4,9 @@ typography, media URLs under the base path, lazy images, and only allow-listed H
 from __future__ import annotations
 
 import re
-import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import markdown
 from markdown.extensions import Extension
@@ -15,6 +14,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_accel, sanitize
 from .markdown_limits import MarkdownLimitError, check_limits
+from ..source.links import media_path
 
 __all__ = ["EXTENSIONS", "MarkdownLimitError", "MarkdownRenderer", "MediaInfo",
            "check_limits", "media_path"]
@@ -33,13 +33,6 @@ _MEDIA_REF = re.compile(r"/?(media/[^?#]*)(.*)\Z", re.S)
 # What a URL path may not hold as it is (WHATWG "URL code points"): spaces, controls, `%`, `#`, `?` …
 # Letters with diacritics may, so `Lễ.jpg` stays readable in the HTML.
 _NOT_IN_URL = re.compile(r"[^A-Za-z0-9!$&'()*+,\-./:;=@_~\u00a0-\U0010ffff]")
-
-
-def media_path(ref: str) -> str | None:
-    """The file a reference names, as MediaInfo.sizes keys it (relative, NFC, decoded:
-    `media/anh le/Lễ kết nạp 1.jpg`), or None when `ref` is not a media reference."""
-    match = _MEDIA_REF.match(ref)
-    return unicodedata.normalize("NFC", unquote(match.group(1))) if match else None
 
 
 @dataclass

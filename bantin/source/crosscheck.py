@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from urllib.parse import unquote
 
 from .articles import Article, Page
 from .config import SiteConfig
 from ..problems import Problem, did_you_mean
-from ..text import nfc, shorten
-from .links import url_problem
+from ..text import shorten
+from .links import media_file, url_problem
 from .units import Unit
 
 # First path segments that the generator owns; a standalone page may not take them.
@@ -81,12 +80,6 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
             if problem:
                 problems.append(Problem(a.path, line, "body", *problem))
     return problems
-
-
-def media_file(ref: str) -> str:
-    """The file under content/ that a link names, as a browser asks for it: without `?…` or `#…`,
-    `%20` decoded, in NFC (`/media/anh%20le/x.jpg#1` -> `media/anh le/x.jpg`)."""
-    return nfc(unquote(ref.split("#", 1)[0].split("?", 1)[0])).lstrip("/")
 
 
 def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | None:

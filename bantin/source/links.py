@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..text import shorten
 
@@ -43,3 +43,17 @@ def _scheme(url: str) -> str | None:
 def is_allowed(url: str) -> bool:
     """True when `url` passes the allow-list."""
     return url_problem(url) is None
+
+
+def media_file(ref: str) -> str:
+    """The file under content/ that a link names, as a browser asks for it: without `?…` or `#…`,
+    `%20` decoded, in NFC (`/media/anh%20le/x.jpg#1` -> `media/anh le/x.jpg`)."""
+    return unicodedata.normalize("NFC", unquote(ref.split("#", 1)[0].split("?", 1)[0])).lstrip("/")
+
+
+def media_path(ref: str) -> str | None:
+    """The file a reference to content/media names (`media/…` or `/media/…`, never `//host/…`),
+    as media_file gives it; None for any other reference."""
+    if ref.startswith("//") or not ref.lstrip("/").startswith("media/"):
+        return None
+    return media_file(ref)

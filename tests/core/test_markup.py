@@ -11,7 +11,8 @@ import markdown
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from bantin.render import sanitize
-from bantin.render.markup import EXTENSIONS, TYPOGRAPHY, MarkdownRenderer, MediaInfo, media_path
+from bantin.render.markup import EXTENSIONS, TYPOGRAPHY, MarkdownRenderer, MediaInfo
+from bantin.source.links import media_path
 
 
 def renderer(base_path: str = "/", sizes: dict | None = None) -> MarkdownRenderer:
