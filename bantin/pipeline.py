@@ -25,20 +25,20 @@ from .incremental.templates import template_cache
 from .output import assets as assets_out
 from .output import manifest, opendata
 from .output.media import image_sizes
-from .output.writer import Stage, Update, abandon, check_out_folder, commit, open_output
-from .problems import BuildFailed, Problem, display_path
+from .output.writer import Stage, Update, abandon, check_out_folder, commit, content_digest, open_output
+from .problems import BuildFailed, InternalError, Problem, display_path
 from .render import stats_views
 from .render.bodies import Bodies, limit_problems
 from .render.environment import BUILTIN_TEMPLATES, template_folders
 from .render.markup import MediaInfo
-from .render.renderer import RenderJob, Renderer
+from .render.renderer import PageFailed, RenderJob, Renderer
 from .render.views import Counts
 from .site import stats
 from .site.model import build_model
 from .site.plan import PageSpec, plan
 from .site.queries import Queries
 from .site.urls import Urls, output_file
-from .source.load import Content, ParseCache, load
+from .source.load import Content, ParseCache, load, shown_path
 from .text import nfc
 from .i18n import translator
 
@@ -88,6 +88,10 @@ class Session:
     memo: Memo | None = None
     memo_file: Path | None = None
     remembered: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
+    # Source files changed since the last build, and who wants their pages as soon as they are
+    # rendered (serve shows an edited article before the rest of the site is checked).
+    changed: set[str] = field(default_factory=set)
+    on_first_pages: Callable[[dict[str, bytes]], None] | None = None
 
     def save(self) -> None:
         """Keep the last memo on disk for the next process (pickling it takes longer than an edit's build)."""
@@ -210,12 +214,15 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
         previous = session.memo if session and session.memo and session.memo.salt == salt else load_memo(memo_file, salt)
         parent.queries.previous = previous
         parent.queries.record = Memo(salt)
-    current, todo = split_current(parent, job.specs)
+    first = render_first(parent, job, session) if caching and session else {}
+    current, todo = split_current(parent, job.specs, skip=first.keys())
     in_place = caching and not options.search and len(todo) <= IN_PLACE_SHARE * len(job.specs)
     stamps_file = options.cache_dir / f"stamps-{options.out.resolve().name}.json" if caching else None
     output = open_output(options.out, in_place, load_stamps(stamps_file))
     try:
         todo += [i for i, digest in current if not output.keep(output_file(job.specs[i].path), digest)]
+        for i, data in first.items():
+            output.write(output_file(job.specs[i].path), data)
         setup = WorkerSetup(job, output, make_renderer, caching)
         md_new, md_used = render_pages(setup, sorted(todo), parent, options.jobs, progress)
         write_extras(output, job, options)
@@ -231,7 +238,42 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
             session.memo, session.memo_file = parent.queries.record, memo_file
         keep_markdown(parent.bodies.cache, md_new, md_used)
     return Report(pages=len(job.specs), written=output.written, unchanged=output.unchanged,
-                  rendered=len(todo), in_place=isinstance(output, Update))
+                  rendered=len(todo) + len(first), in_place=isinstance(output, Update))
+
+
+def render_first(renderer: Renderer, job: RenderJob, session: Session) -> dict[int, bytes]:
+    """The pages of the articles and pages whose files changed, rendered before anything else and
+    handed to session.on_first_pages (by site path); by spec index. Any problem: none, the build
+    proper will report it."""
+    if not session.changed or session.on_first_pages is None:
+        return {}
+    model = job.model
+    changed = {shown_path(model.content.root, Path(name)) for name in session.changed}
+    wanted = {a.site_path for a in model.articles if a.path in changed}
+    wanted |= {p.site_path for p in model.pages if p.path in changed}
+    pages: dict[int, bytes] = {}
+    for index, spec in enumerate(job.specs):
+        if spec.path in wanted:
+            data = render_tracked(renderer, spec)
+            if data is None:
+                return {}
+            pages[index] = data
+    if pages:
+        session.on_first_pages({job.specs[i].path: data for i, data in pages.items()})
+    return pages
+
+
+def render_tracked(renderer: Renderer, spec: PageSpec) -> bytes | None:
+    """One page, recording what it read; None when it fails (reported again by the build proper)."""
+    queries = renderer.queries
+    queries.start_page()
+    try:
+        data = renderer.render(spec)
+    except (PageFailed, InternalError):
+        queries.abandon_page()
+        return None
+    queries.end_page(output_file(spec.path), content_digest(data))
+    return data
 
 
 def page_salt(job: RenderJob, renderer: Renderer) -> str:
@@ -242,14 +284,17 @@ def page_salt(job: RenderJob, renderer: Renderer) -> str:
                          job.counts, job.counter_endpoint))
 
 
-def split_current(renderer: Renderer, specs: list[PageSpec]) -> tuple[list[tuple[int, str]], list[int]]:
+def split_current(renderer: Renderer, specs: list[PageSpec], skip=frozenset()
+                  ) -> tuple[list[tuple[int, str]], list[int]]:
     """(index, digest) of the pages whose inputs did not change since the last build, and the
-    indexes of those that must be rendered."""
+    indexes of those that must be rendered; indexes in `skip` are neither."""
     queries = renderer.queries
     if not isinstance(queries, TrackedQueries):
-        return [], list(range(len(specs)))
+        return [], [i for i in range(len(specs)) if i not in skip]
     current, todo = [], []
     for index, spec in enumerate(specs):
+        if index in skip:
+            continue
         digest = queries.page_is_current(output_file(spec.path))
         if digest is None:
             todo.append(index)

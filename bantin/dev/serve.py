@@ -126,6 +126,26 @@ def watched_folders(options: Options) -> list[Path]:
     return list(unique.values())
 
 
+@dataclass
+class Preview:
+    """Pages of the edited files, served from memory while the rest of the rebuild runs."""
+
+    pages: dict[str, bytes] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def show(self, pages: dict[str, bytes]) -> None:
+        with self.lock:
+            self.pages = dict(pages)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages = {}
+
+    def get(self, site_path: str) -> bytes | None:
+        with self.lock:
+            return self.pages.get(site_path)
+
+
 # --- building --------------------------------------------------------------------------------
 
 def problems_of(error: BaseException) -> list[Problem]:
@@ -141,7 +161,7 @@ class Builder:
     """Runs builds one at a time in a thread of its own and records each outcome."""
 
     def __init__(self, options: Options, status: BuildStatus, on_success: Callable[[], None],
-                 stream=sys.stderr):
+                 stream=sys.stderr, preview: Preview | None = None, reload: Callable[[], None] = lambda: None):
         self.options = options
         self.status = status
         self.on_success = on_success
@@ -152,6 +172,9 @@ class Builder:
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="bantin-build", daemon=True)
         self.session = Session()  # a rebuild re-reads only the files that changed, renders only what they change
+        self.preview = preview
+        if preview is not None:
+            self.session.on_first_pages = lambda pages: (preview.show(pages), reload())
         shutil.rmtree(self.search_index, ignore_errors=True)  # a previous session's index is stale
 
     def build_once(self, changed: list[str] | None = None, progress=None) -> bool:
@@ -159,11 +182,15 @@ class Builder:
         self.status.update(state="building", changed=changed or [])
         started = time.perf_counter()
         first_index = self.options.search and not self.search_index.is_dir()
+        self.session.changed = set(changed or ())
         try:
             report = build(replace(self.options, search=first_index), progress, self.session)
         except Exception as error:  # noqa: BLE001 - any failure must keep the server alive
             self._failed(problems_of(error), time.perf_counter() - started, error)
             return False
+        finally:
+            if self.preview is not None:
+                self.preview.clear()
         self._keep_search_index(first_index)
         for warning in report.warnings:
             print(f"warning: {warning}", file=self.stream)
@@ -306,13 +333,20 @@ NO_SITE_YET = ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><
 class SiteHandler(web.RequestHandler):
     """The output folder as a static host would serve it, never cached, with the overlay script."""
 
-    def initialize(self, root: Path) -> None:
+    def initialize(self, root: Path, preview: Preview | None = None) -> None:
         self.root = root
+        self.preview = preview
 
     def compute_etag(self) -> None:
         return None  # every reload must fetch the freshly built file
 
     def get(self, url_path: str) -> None:
+        early = self.preview.get("/" + url_path) if self.preview is not None else None
+        if early is not None:
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(with_overlay(early))
+            return
         found = resolve_request(self.root, url_path)
         if isinstance(found, str):
             self.redirect(found)
@@ -428,11 +462,13 @@ def serve(args: argparse.Namespace, options: Options) -> int:
     """Build, then serve until Ctrl-C, rebuilding on changes. Returns the exit code."""
     options = serve_options(args, options)
     status = BuildStatus()
+    preview = Preview()
     server = DevServer([(STATUS_PATH.replace(".", r"\."), StatusHandler, {"status": status}),
                         (OVERLAY_PATH.replace(".", r"\."), OverlayHandler),
-                        (r"/(.*)", SiteHandler, {"root": options.out})])
+                        (r"/(.*)", SiteHandler, {"root": options.out, "preview": preview})])
     counter = _Counter(args, options)
-    builder = Builder(options, status, lambda: (counter.ensure_started(), server.reload_pages()))
+    builder = Builder(options, status, lambda: (counter.ensure_started(), server.reload_pages()),
+                      preview=preview, reload=server.reload_pages)
     builder.build_once(progress=progress_for(sys.stderr, "first build"))
     skip = [options.out, options.out.resolve().parent / ".bantin-cache"]
     watcher = SourceWatcher(watched_folders(options), skip, builder.request)

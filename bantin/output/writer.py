@@ -69,13 +69,14 @@ def _marker_bytes(files: Files) -> bytes:
     return json.dumps({"generator": GENERATOR, "files": files}, sort_keys=True, indent=0).encode()
 
 
-def _digest(data: bytes) -> str:
+def content_digest(data: bytes) -> str:
+    """The digest the marker records for a file's bytes."""
     return hashlib.sha1(data).hexdigest()
 
 
 def _file_digest(path: Path) -> str | None:
     try:
-        return _digest(path.read_bytes())
+        return content_digest(path.read_bytes())
     except OSError:
         return None
 
@@ -124,7 +125,7 @@ class Output:
 
     def write(self, relative: str, data: bytes) -> str:
         """Write one file, or keep the previous copy when the bytes are the same; its digest."""
-        digest = _digest(data)
+        digest = content_digest(data)
         if not self.keep(relative, digest):
             self._put(relative, data, digest)
         return digest
@@ -176,7 +177,7 @@ class Update(Output):
         return True
 
     def _put(self, relative: str, data: bytes, digest: str) -> None:
-        scratch = self.path / _digest(relative.encode())  # unique per file, whichever process writes it
+        scratch = self.path / content_digest(relative.encode())  # unique per file, whichever process writes it
         scratch.write_bytes(data)
         self.pending[relative] = scratch
         self.files[relative] = digest  # its stamp is known once it is in place

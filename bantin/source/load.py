@@ -78,6 +78,21 @@ class _File(NamedTuple):
 _Found = list[tuple[tuple[str, ...], os.DirEntry]]
 
 
+def shown_root(root: Path) -> str:
+    """How problems and Article.path name the content folder: relative to the working directory
+    when inside it, else as given (`content`, `../portal/content`, `/srv/portal/content`)."""
+    return display_path(root, root.parent)
+
+
+def shown_path(root: Path, path: Path) -> str | None:
+    """The name a file under `root` has in problems and in Article.path; None when outside root."""
+    try:
+        relative = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return f"{shown_root(root)}/{relative.as_posix()}"
+
+
 @dataclass
 class _Reader:
     root: Path
@@ -86,7 +101,7 @@ class _Reader:
 
     def __post_init__(self) -> None:
         # Resolving each of thousands of paths costs more than parsing them; resolve the root once.
-        self._prefix = display_path(self.root, self.root.parent)
+        self._prefix = shown_root(self.root)
         self._real_root = os.path.realpath(self.root)
 
     def shown(self, path: Path) -> str:

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from bantin.cli import make_parser, options_from
-from bantin.dev.serve import Builder, BuildStatus
+from bantin.dev.serve import Builder, BuildStatus, Preview
 
 from .helpers import copy_sample
 
@@ -30,3 +30,22 @@ def test_rebuild_after_an_edit_reads_one_file_and_keeps_the_rest(tmp_path):
     assert 1 <= written < 60, summary
     assert "Một câu mới của biên tập viên." in "".join(
         p.read_text(encoding="utf-8") for p in (tmp_path / "site/tin-tuc").rglob("index.html"))
+
+
+def test_shows_the_edited_article_before_checking_the_rest_of_the_site(tmp_path):
+    content = copy_sample(tmp_path)
+    args = make_parser().parse_args(["build", "--content", str(content), "--out", str(tmp_path / "site"),
+                                     "--no-search", "--jobs", "1"])
+    shown: list[dict[str, bytes]] = []
+    preview = Preview()
+    preview.show = lambda pages: shown.append(pages)  # what the server would serve from memory
+    builder = Builder(options_from(args), BuildStatus(), lambda: None, stream=io.StringIO(), preview=preview)
+    assert builder.build_once()
+    assert shown == []  # a first build has nothing to show early
+    post = sorted((content / "posts").rglob("*.md"))[3]
+    post.write_text(post.read_text(encoding="utf-8") + "\nMột câu mới để xem trước.\n", encoding="utf-8")
+    assert builder.build_once([str(post)])
+    assert len(shown) == 1 and len(shown[0]) == 1
+    [(path, page)] = shown[0].items()
+    assert path.startswith("/tin-tuc/") and "Một câu mới để xem trước." in page.decode("utf-8")
+    assert (tmp_path / "site" / path.strip("/") / "index.html").read_bytes() == page
