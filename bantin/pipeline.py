@@ -28,7 +28,7 @@ from .output.media import image_sizes
 from .output.writer import Stage, Update, abandon, check_out_folder, commit, content_digest, open_output
 from .problems import BuildFailed, InternalError, Problem, display_path
 from .render import stats_views
-from .render.bodies import Bodies, limit_problems
+from .render.bodies import Bodies
 from .render.environment import BUILTIN_TEMPLATES, template_folders
 from .render.markup import MediaInfo
 from .render.renderer import PageFailed, RenderJob, Renderer
@@ -111,9 +111,6 @@ def validate(options: Options, cache: ParseCache | None = None
     content, problems = load(options.content, cache)
     if content is None:
         return None, None, problems
-    problems = problems + limit_problems(markdown_texts(content))
-    if any(p.severity == "error" for p in problems):
-        return None, None, problems
     table = stats.compute(content.units, content.config.rating_scale)
     warnings = stats.check(content.units, table, content.config.rating_scale)
     if options.strict:
@@ -121,15 +118,6 @@ def validate(options: Options, cache: ParseCache | None = None
     if any(p.severity == "error" for p in warnings):
         return None, None, problems + warnings
     return content, table, problems + warnings
-
-
-def markdown_texts(content: Content) -> list[tuple[str, int, str, str]]:
-    """Every Markdown text of the tree with its file, first line and field."""
-    texts = [(a.path, a.body_line, "body", a.body) for a in content.articles]
-    texts += [(p.path, p.body_line, "body", p.body) for p in content.pages]
-    texts += [(u.path, u.lines.get("description", 1), "description", u.description)
-              for u in content.units.values() if u.description]
-    return texts
 
 
 def build_time(options: Options, tz) -> datetime:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from ..incremental.keys import digest_bytes
 from ..site.queries import Queries
 from ..problems import Problem
-from .markup import MarkdownLimitError, MarkdownRenderer, MediaInfo, check_limits
+from .markup import MarkdownLimitError, MarkdownRenderer, MediaInfo
 
 Size = tuple[int, int] | None
 Entry = tuple[str, tuple[tuple[str, Size], ...]]  # the HTML and the (image, size) pairs it used
@@ -72,18 +72,6 @@ class Bodies:
         if self.cache is not None:
             self.cache.put(key, (html, tuple(sorted(self._sizes.used.items()))))
         return Markup(html)
-
-
-def limit_problems(texts: list[tuple[str, int, str, str]]) -> list[Problem]:
-    """Problems of Markdown texts too complex to convert safely, each given as (file, line of its
-    first line, field, text); found before any rendering, so `check` reports them too."""
-    problems = []
-    for path, first_line, field_name, text in texts:
-        found = check_limits(text)
-        if found is not None:
-            message, line = found
-            problems.append(Problem(path, first_line + line - 1, field_name, message))
-    return problems
 
 
 def limit_error_problem(error: MarkdownLimitError, path: str, first_line: int, field_name: str) -> Problem:

@@ -13,7 +13,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from . import markdown_accel, sanitize
-from .markdown_limits import MarkdownLimitError, check_limits
+from ..source.markdown_limits import MarkdownLimitError, check_limits
 from ..source.links import media_path
 
 __all__ = ["EXTENSIONS", "MarkdownLimitError", "MarkdownRenderer", "MediaInfo",

@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from .fields import Fields
+from .markdown_limits import limit_problem
 from ..problems import Problem
 from .parse import Document
 from ..text import is_slug, shorten, slugify
@@ -189,6 +190,7 @@ def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Art
             image=f.text("image"), image_caption=f.text("image_caption"), draft=f.boolean("draft"),
             lines=tuple(doc.meta.key_lines.items()))
         article.media_links  # noqa: B018 - found now, in the worker process that parses the file
+    _check_markdown(f, doc)
     return (None if f.problems else article), f.problems
 
 
@@ -200,4 +202,12 @@ def parse_page(doc: Document, stem: str, shown: str) -> tuple[Page | None, list[
     page = Page(title=title or "", slug=_slug(f, stem), body=doc.body, body_line=doc.body_line,
                 path=shown, menu=f.integer("menu", MAX_MENU), draft=f.boolean("draft"),
                 summary=f.text("summary"), lines=tuple(doc.meta.key_lines.items()))
+    _check_markdown(f, doc)
     return (None if f.problems or not title else page), f.problems
+
+
+def _check_markdown(f: Fields, doc: Document) -> None:
+    """A body the renderer could not convert in reasonable time is refused here, with its line."""
+    problem = limit_problem(doc.body, f.path, doc.body_line, "body")
+    if problem is not None:
+        f.problems.append(problem)

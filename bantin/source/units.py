@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .fields import Fields
+from .markdown_limits import limit_problem
 from ..problems import Problem, did_you_mean
 from ..text import shorten
 from .parse import LineDict
@@ -70,6 +71,9 @@ def parse_unit(unit_id: str, data: object, shown: str,
                 level=level, parent=f.text("parent"), secretary=f.text("secretary"),
                 description=f.text("description") or "", stats=stats, path=shown,
                 lines=dict(data.key_lines))
+    problem = limit_problem(unit.description, shown, data.line_of("description"), "description")
+    if problem is not None:
+        f.problems.append(problem)
     return (None if f.problems else unit), f.problems
 
 

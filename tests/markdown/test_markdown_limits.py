@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from markdown.treeprocessors import Treeprocessor
 from markdown.extensions import Extension
 
-from bantin.render import markdown_limits as limits
+from bantin.source import markdown_limits as limits
 from bantin.render.markup import EXTENSIONS, MarkdownLimitError, MarkdownRenderer, MediaInfo, check_limits
 from bantin.source.parse import split_front_matter
 

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 import markdown
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
+from ..problems import Problem
+
 MAX_CHARS = 1_000_000
 MAX_QUOTE_DEPTH = 16
 MAX_NESTING_COLUMNS = 128   # indentation, quote marks and list markers before a line's text
@@ -186,3 +188,13 @@ def _check_footnotes(text: str) -> tuple[str, int] | None:
             continue
         return message, _line_at(text, match.start())
     return None
+
+
+def limit_problem(text: str, path: str, first_line: int, field_name: str) -> Problem | None:
+    """The problem of a Markdown text too complex to convert safely (at the line where it starts),
+    or None; `first_line` is the file's line of the text's first line."""
+    found = check_limits(text)
+    if found is None:
+        return None
+    message, line = found
+    return Problem(path, first_line + line - 1, field_name, message)
