@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from .counter.snapshot import SnapshotError, load_snapshot
 from .incremental.facts import Memo, TrackedQueries, load_memo, load_stamps, save_memo, save_stamps
@@ -22,10 +23,12 @@ from .incremental.keys import digest_value, environment_digest, folder_digest
 from .incremental.mdcache import MarkdownCache, open_cache
 from .incremental.parallel import WorkerSetup, render_pages
 from .incremental.templates import template_cache
+from .incremental.unchanged import (LastBuild, inputs_digest, load_last, load_parsed, parsed_key, save_last,
+                                   save_parsed)
 from .output import assets as assets_out
 from .output import manifest, opendata
 from .output.media import image_sizes
-from .output.writer import Stage, Update, abandon, check_out_folder, commit, content_digest, open_output
+from .output.writer import MARKER, Stage, Update, abandon, check_out_folder, commit, content_digest, open_output
 from .problems import BuildFailed, InternalError, Problem, display_path
 from .render import stats_views
 from .render.bodies import Bodies
@@ -138,7 +141,17 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     """Build the site into `options.out`; raise BuildFailed (leaving the old output) on any error."""
     started = time.perf_counter()
     check_out_folder(options.out, source_folders(options), [PROJECT_ROOT, Path.cwd()])
-    content, table, problems = validate(options, session.parsed if session else None)
+    files = CacheFiles.of(options)
+    last = load_last(files.last) if files and session is None else LastBuild()
+    inputs = inputs_digest(input_folders(options), map(Path, last.extra_files), settings(options)) if files else ""
+    if (last.still_current(inputs, build_time(options, ZoneInfo(last.timezone or "UTC")), marker_stamp(options.out))
+            and outputs_intact(options.out, load_stamps(files.stamps))):
+        return Report(pages=last.pages, unchanged=last.files, warnings=last.problems(),
+                      seconds=time.perf_counter() - started)
+    parsed = session.parsed if session else load_parsed(files.parsed if files else None, parsed_key(options.content))
+    content, table, problems = validate(options, parsed)
+    if files and session is None and parsed.reads:
+        save_parsed(files.parsed, parsed_key(options.content), parsed)
     if content is None:
         raise BuildFailed([p for p in problems if p.severity == "error"])
     if options.base_url:
@@ -148,7 +161,90 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     report = render_site(options, job, progress, session)
     report.warnings = [p for p in problems if p.severity != "error"]
     report.seconds = time.perf_counter() - started
+    if files:
+        extra = [str(p) for p in [counts_file(options, content.config)] if p is not None]
+        if extra != last.extra_files:  # the first build that reads a snapshot: digest it too
+            inputs = inputs_digest(input_folders(options), map(Path, extra), settings(options))
+        save_last(files.last, LastBuild(inputs, content.config.timezone, now.date().isoformat(),
+                                        next_change(content, now, options.drafts), marker_stamp(options.out),
+                                        report.pages, report.written + report.unchanged,
+                                        [w.as_dict() for w in report.warnings], extra))
     return report
+
+
+@dataclass(frozen=True)
+class CacheFiles:
+    """Where a build keeps what the next one of the same output folder may reuse."""
+
+    folder: Path
+    out_name: str
+
+    @classmethod
+    def of(cls, options: Options) -> "CacheFiles | None":
+        return cls(options.cache_dir, options.out.resolve().name) if options.cache_dir else None
+
+    def named(self, kind: str, suffix: str) -> Path:
+        return self.folder / f"{kind}-{self.out_name}.{suffix}"
+
+    @property
+    def last(self) -> Path:
+        return self.named("last", "json")
+
+    @property
+    def parsed(self) -> Path:
+        return self.named("parsed", "pickle")
+
+    @property
+    def memo(self) -> Path:
+        return self.named("memo", "pickle")
+
+    @property
+    def stamps(self) -> Path:
+        return self.named("stamps", "json")
+
+
+def input_folders(options: Options) -> list[Path]:
+    """Every folder whose files a build reads."""
+    return [f for f in [options.content, *template_folders(options.templates), BUILTIN_ASSETS,
+                        options.assets] if f is not None and f.is_dir()]
+
+
+def settings(options: Options) -> tuple:
+    """The options that shape the output (not where it goes, nor how many workers make it)."""
+    return (options.drafts, options.base_url, options.counter_endpoint, options.strict, options.search,
+            options.now.isoformat() if options.now else None, str(options.out.resolve()),
+            str(options.counts.resolve()) if options.counts else None)
+
+
+def marker_stamp(out: Path) -> tuple[int, int] | None:
+    try:
+        st = os.lstat(out / MARKER)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def outputs_intact(out: Path, stamps: dict[str, tuple[int, int]]) -> bool:
+    """True when every file the last build published still has the size and time it had then."""
+    if not stamps:
+        return False
+    prefix = f"{out.resolve()}/"
+    for relative, stamp in stamps.items():
+        try:
+            st = os.lstat(prefix + relative)
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != stamp:
+            return False
+    return True
+
+
+def next_change(content: Content, now: datetime, drafts: bool) -> str | None:
+    """When the next scheduled article is due (then the site changes by itself); None if none is."""
+    if drafts:
+        return None
+    due = [a.date for a in content.articles if not a.draft and a.date > now]
+    return min(due).isoformat() if due else None
 
 
 def source_folders(options: Options) -> list[Path]:
@@ -194,7 +290,8 @@ def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None)
 def render_site(options: Options, job: RenderJob, progress: Progress | None, session: Session | None) -> Report:
     """Render what changed since the last build and publish it, with everything else the site holds."""
     caching = options.cache_dir is not None
-    memo_file = options.cache_dir / f"memo-{options.out.resolve().name}.pickle" if caching else None
+    files = CacheFiles.of(options)
+    memo_file = files.memo if files else None
     parent = make_renderer(job, caching, session)
     salt = page_salt(job, parent)
     previous = None
@@ -205,7 +302,7 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
     first = render_first(parent, job, session) if caching and session else {}
     current, todo = split_current(parent, job.specs, skip=first.keys())
     in_place = caching and not options.search and len(todo) <= IN_PLACE_SHARE * len(job.specs)
-    stamps_file = options.cache_dir / f"stamps-{options.out.resolve().name}.json" if caching else None
+    stamps_file = files.stamps if files else None
     output = open_output(options.out, in_place, load_stamps(stamps_file))
     try:
         todo += [i for i, digest in current if not output.keep(output_file(job.specs[i].path), digest)]
@@ -314,9 +411,14 @@ def keep_markdown(cache: MarkdownCache | None, new: dict, used: set) -> None:
     cache.save({**new, **mine_new}, used | mine_used)
 
 
+def counts_file(options: Options, config) -> Path | None:
+    """The counter snapshot named on the command line or in site.yaml, if any."""
+    return options.counts or (options.content / config.counter_snapshot if config.counter_snapshot else None)
+
+
 def read_counts(options: Options, config) -> Counts:
     """View counts from the snapshot named on the command line or in site.yaml, if any."""
-    path = options.counts or (options.content / config.counter_snapshot if config.counter_snapshot else None)
+    path = counts_file(options, config)
     if path is None:
         return Counts()
     try:
