@@ -28,7 +28,7 @@ from ..problems import BuildFailed, Problem
 MARKER = "_bantin/build.json"
 GENERATOR = "bantin"
 _RENAME_EXCHANGE = 2
-_SCRATCH = (".staging-", ".update-", ".old-")
+_SCRATCH = (".staging-", ".update-", ".old-", ".work-")
 
 Files = dict[str, str]  # relative path -> digest of the bytes (or of a copied file's size and time)
 Stamps = dict[str, tuple[int, int]]  # relative path -> (size, mtime_ns) of the file as published
@@ -138,10 +138,36 @@ class Output:
         if not self.keep(relative, digest):
             self._put(relative, _read_regular(source), digest)
 
+    def keep_tree(self, folder: str) -> bool:
+        """Keep every file the previous build published under `folder` (an unchanged search shard),
+        or nothing when one of them is missing or changed."""
+        names = [name for name in self.previous if name.startswith(folder + "/")]
+        if not names or not all(self.holds(name, self.previous[name]) for name in names):
+            return False
+        return all(self.keep(name, self.previous[name]) for name in names)
+
+    def work_dir(self, name: str) -> Path:
+        """An empty folder on the output's disk for a tool to write into (then `adopt` its files)."""
+        folder = self.out.with_name(f".{self.out.name}.work-{os.getpid()}") / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
+    def adopt(self, folder: str, produced: Path) -> None:
+        """Publish every file a tool wrote under `produced` (from work_dir) as `folder/…`."""
+        for path in sorted(p for p in produced.rglob("*") if p.is_file() and not p.is_symlink()):
+            relative = f"{folder}/{path.relative_to(produced).as_posix()}"
+            digest = content_digest(path.read_bytes())
+            if not self.keep(relative, digest):
+                self._move(relative, path, digest)
+
     def _carry(self, relative: str) -> bool:
         raise NotImplementedError
 
     def _put(self, relative: str, data: bytes, digest: str) -> None:
+        raise NotImplementedError
+
+    def _move(self, relative: str, path: Path, digest: str) -> None:
         raise NotImplementedError
 
 
@@ -161,7 +187,19 @@ class Stage(Output):
     def _put(self, relative: str, data: bytes, digest: str) -> None:
         target = self.path / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        # Never write through an existing name: it may be a hard link to the published file.
+        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, target)
+        self._record(relative, target, digest)
+
+    def _move(self, relative: str, path: Path, digest: str) -> None:
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        self._record(relative, target, digest)
+
+    def _record(self, relative: str, target: Path, digest: str) -> None:
         self.files[relative] = digest
         self.new_stamps[relative] = _stamp(target)
         self.written += 1
@@ -179,7 +217,10 @@ class Update(Output):
     def _put(self, relative: str, data: bytes, digest: str) -> None:
         scratch = self.path / content_digest(relative.encode())  # unique per file, whichever process writes it
         scratch.write_bytes(data)
-        self.pending[relative] = scratch
+        self._move(relative, scratch, digest)
+
+    def _move(self, relative: str, path: Path, digest: str) -> None:
+        self.pending[relative] = path
         self.files[relative] = digest  # its stamp is known once it is in place
         self.written += 1
 
@@ -211,6 +252,7 @@ def commit(output: Stage | Update) -> None:
         _commit_update(output)
     else:
         _commit_stage(output)
+    _remove_work_dir(output)
 
 
 def _commit_stage(stage: Stage) -> None:
@@ -263,6 +305,11 @@ def _remove_empty_parents(out: Path, relative: str) -> None:
 def abandon(output: Stage | Update) -> None:
     """Throw away what this build wrote aside; the published site is untouched."""
     shutil.rmtree(output.path, ignore_errors=True)
+    _remove_work_dir(output)
+
+
+def _remove_work_dir(output: Output) -> None:
+    shutil.rmtree(output.out.with_name(f".{output.out.name}.work-{os.getpid()}"), ignore_errors=True)
 
 
 def discard(folder: Path, out: Path) -> None:
