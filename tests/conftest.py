@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
-import socket
 import threading
 from pathlib import Path
 
 import pytest
+
+from hypothesis import settings
+
+from tests.support import SAMPLE_NOW, free_port
+
+# Property tests run the same examples on every run (a failure is reproducible and CI never flakes);
+# HYPOTHESIS_PROFILE=explore searches new examples locally.
+settings.register_profile("fixed", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None, max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -17,19 +27,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
     """The sample portal in content/, built once per test session (with its search index)."""
     from bantin.pipeline import Options, build
     out = tmp_path_factory.mktemp("sample") / "site"
-    build(Options(content=ROOT / "content", out=out, jobs=1, cache_dir=None))
+    build(Options(content=ROOT / "content", out=out, jobs=1, cache_dir=None, now=SAMPLE_NOW))
     return out
 
 
@@ -72,6 +75,9 @@ def sample_url(sample_site):
 def browser():
     """Headless Debian Chromium driven by Playwright (skipped where Chromium is not installed)."""
     if not CHROMIUM.exists():
+        # In CI a missing browser is a broken setup, not a reason to pass without the browser tests.
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is not installed: ./dev test installs it")
         pytest.skip("Debian chromium is not installed (./dev test installs it)")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:

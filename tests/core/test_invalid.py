@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +10,8 @@ import pytest
 
 from bantin.pipeline import check
 from bantin.problems import BuildFailed
+
+from tests.support import run_cli, snapshot
 
 from .helpers import GOLDEN, INVALID, ROOT, build_tree, options, shown
 
@@ -28,11 +28,6 @@ def case_tree(case: str, tmp_path: Path) -> Path:
         (tree / "site" / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / "site" / name).write_bytes(data)
     return tree
-
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
 
 
 def expected(case: str) -> list[str]:
@@ -76,12 +71,6 @@ def test_can_name_path_line_field_and_hint():
     assert expected("unknown-key") == [
         "content/posts/bai-ba.md:4: catgory: unknown field (did you mean `category`?)"]
     assert expected("same-url")[0].count("content/posts/") == 3  # where, and both files named
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=60)
 
 
 def test_can_exit_0_from_check_on_a_clean_tree(tmp_path):

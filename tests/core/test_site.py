@@ -11,14 +11,11 @@ import pytest
 
 from bantin.problems import BuildFailed
 
+from tests.support import snapshot
+
 from .helpers import FIXED_NOW, GOLDEN, ROOT, build_tree, check_assets, every_file, names_once_settled, png, read_tree, tree_differences
 
 BASIC = GOLDEN / "basic"
-
-
-def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bantin.incremental import keys
-from tests.workflow.helpers import ROOT
+from tests.support import ROOT
 
 TABLE_ARTICLE = "tin-tuc/2022/01/huyen-uy-thoai-son-tong-ket-cong-tac-xay-dung-dang-nam-2021/index.html"
 

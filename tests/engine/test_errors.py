@@ -3,7 +3,6 @@ a bad setting is one line naming it."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from bantin.pipeline import Options, build
 from bantin.problems import BuildFailed, InternalError
 from bantin.render.views import Views
-from tests.workflow.helpers import ROOT, copy_sample, run_cli
+from tests.support import ROOT, copy_sample, run_cli
 
 
 def test_reports_a_bug_in_a_view_as_an_internal_error_naming_the_page(tmp_path, monkeypatch):
@@ -61,11 +60,8 @@ def test_rejects_bad_arguments_in_one_line(tmp_path, args, expected):
 
 
 def test_rejects_a_malformed_source_date_epoch_in_one_line(tmp_path):
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "hôm qua"}
-    import subprocess
-    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(ROOT / "content"),
-                           "--out", str(tmp_path / "site"), "--no-search"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"), "--no-search",
+                   env={"SOURCE_DATE_EPOCH": "hôm qua"})
     assert done.returncode == 1
     assert "error: SOURCE_DATE_EPOCH: `hôm qua` is not a time" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "site").exists()

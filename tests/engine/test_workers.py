@@ -7,7 +7,7 @@ import threading
 from bantin.incremental import parallel
 from bantin.pipeline import Options, build
 from tests.core.helpers import FIXED_NOW, every_file
-from tests.workflow.helpers import ROOT
+from tests.support import ROOT
 
 
 def test_uses_forkserver_while_another_thread_runs():

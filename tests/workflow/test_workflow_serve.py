@@ -86,7 +86,8 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_on_error(served):
     assert 0 < home.index('<script src="/_bantin/dev-overlay.js" defer></script>') < home.index("</head>")
     assert "livereload.js" in home
     assert f'data-counter="http://127.0.0.1:{counter_port}"' in home
-    assert f'href="{base}/' in home or 'href="/' in home  # built for this address, not site.yaml's
+    published_at = re.search(r"^base_url: *(\S+)", (content / "site.yaml").read_text(encoding="utf-8"), re.M)[1]
+    assert f'<link rel="canonical" href="{base}/">' in home and published_at not in home  # built for this address
     assert status(base)["state"] == "ok"
 
     article = sorted((content / "posts").rglob("*.md"))[0]
