@@ -44,9 +44,8 @@ from .site.urls import Urls, output_file
 from .source.load import Content, ParseCache, load, shown_path
 from .text import nfc
 from .i18n import translator
+from .builtin import ASSETS as BUILTIN_ASSETS, PROJECT_ROOT
 
-BUILTIN_ASSETS = Path(__file__).resolve().parents[1] / "assets"
-PROJECT_ROOT = BUILTIN_ASSETS.parent
 Progress = Callable[[int, int], None]
 IN_PLACE_SHARE = 0.2  # above this share of pages to render, a full staging folder is quicker and atomic
 

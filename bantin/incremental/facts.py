@@ -11,8 +11,6 @@ the model directly are always recomputed, which is cheap: that is where changes 
 from __future__ import annotations
 
 import json
-import os
-import pickle
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 from ..site.queries import Queries
 from ..source.articles import Article, Page
 from .keys import digest_value
+from .store import read_pickle, write_atomic, write_pickle
 
 Key = tuple
 Deps = dict[Key, str]
@@ -135,25 +134,14 @@ class TrackedQueries(Queries):
 
 def load_memo(file: Path | None, salt: str) -> Memo:
     """The memo kept at `file` if it was made under the same salt; an empty one otherwise."""
-    if file is None:
-        return Memo(salt)
-    try:
-        memo = pickle.loads(file.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
-        return Memo(salt)
-    if not isinstance(memo, Memo) or memo.salt != salt:
-        return Memo(salt)
-    return memo
+    memo = read_pickle(file) if file is not None else None
+    return memo if isinstance(memo, Memo) and memo.salt == salt else Memo(salt)
 
 
 def save_memo(file: Path | None, memo: Memo) -> None:
-    """Keep the memo for the next build (written aside, then renamed: never half a file)."""
-    if file is None:
-        return
-    file.parent.mkdir(parents=True, exist_ok=True)
-    temp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-    temp.write_bytes(pickle.dumps(memo, protocol=5))
-    temp.replace(file)
+    """Keep the memo for the next build."""
+    if file is not None:
+        write_pickle(file, memo)
 
 
 def load_stamps(file: Path | None) -> dict[str, tuple[int, int]]:
@@ -168,9 +156,5 @@ def load_stamps(file: Path | None) -> dict[str, tuple[int, int]]:
 
 
 def save_stamps(file: Path | None, stamps: dict[str, tuple[int, int] | None]) -> None:
-    if file is None:
-        return
-    file.parent.mkdir(parents=True, exist_ok=True)
-    temp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps({k: v for k, v in stamps.items() if v}, separators=(",", ":")), encoding="utf-8")
-    temp.replace(file)
+    if file is not None:
+        write_atomic(file, json.dumps({k: v for k, v in stamps.items() if v}, separators=(",", ":")).encode())

@@ -8,11 +8,12 @@ or hold mostly documents that no build uses any more.
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .store import read_pickle, write_pickle
 
 _MAX_PACKS = 8
 
@@ -68,17 +69,13 @@ def open_cache(folder: Path | None) -> MarkdownCache:
     if folder is None or not folder.is_dir():
         return cache
     for pack in sorted(folder.glob("*.pack")):
-        try:
-            cache.known.update(pickle.loads(pack.read_bytes()))
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            pass
+        entries = read_pickle(pack)
+        if isinstance(entries, dict):
+            cache.known.update(entries)
         cache.packs.append(pack)
     return cache
 
 
 def _write(folder: Path, data: dict[str, Any]) -> None:
-    """A new pack under a name no earlier pack has (written aside, then renamed: never half a pack)."""
-    name = f"{time.time_ns()}-{os.getpid()}"
-    temp = folder / f"{name}.tmp"
-    temp.write_bytes(pickle.dumps(data, protocol=5))
-    temp.replace(folder / f"{name}.pack")
+    """A new pack under a name no earlier pack has."""
+    write_pickle(folder / f"{time.time_ns()}-{os.getpid()}.pack", data)

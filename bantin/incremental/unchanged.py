@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any, Iterable
 from ..problems import Problem
 from ..source.load import ParseCache
 from .keys import digest_bytes, digest_value, environment_digest
+from .store import read_pickle, write_atomic, write_pickle
 
 
 @dataclass
@@ -80,35 +80,24 @@ def load_last(file: Path | None) -> LastBuild:
 
 
 def save_last(file: Path | None, last: LastBuild) -> None:
-    if file is None:
-        return
-    _replace(file, json.dumps(asdict(last), ensure_ascii=False).encode("utf-8"))
+    if file is not None:
+        write_atomic(file, json.dumps(asdict(last), ensure_ascii=False).encode("utf-8"))
 
 
 def load_parsed(file: Path | None, key: str) -> ParseCache:
     """The parsed sources a previous CLI build kept, if made by the same code for the same tree."""
-    if file is None:
-        return ParseCache()
-    try:
-        saved_key, cache = pickle.loads(file.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError, ImportError):
-        return ParseCache()
-    return cache if saved_key == key and isinstance(cache, ParseCache) else ParseCache()
+    saved = read_pickle(file) if file is not None else None
+    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key and isinstance(saved[1], ParseCache):
+        return saved[1]
+    return ParseCache()
 
 
 def save_parsed(file: Path | None, key: str, cache: ParseCache) -> None:
     if file is not None:
-        _replace(file, pickle.dumps((key, cache), protocol=5))
+        write_pickle(file, (key, cache))
 
 
 def parsed_key(content: Path) -> str:
     """Parsed results depend on the code that parsed them and on how paths are shown (the
     working directory), besides the files themselves (which ParseCache checks one by one)."""
     return digest_value((environment_digest(), str(content.resolve()), str(Path.cwd())))
-
-
-def _replace(file: Path, data: bytes) -> None:
-    file.parent.mkdir(parents=True, exist_ok=True)
-    temp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    temp.replace(file)

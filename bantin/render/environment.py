@@ -10,9 +10,8 @@ from typing import Any, Callable
 import jinja2
 from markupsafe import Markup
 
+from ..builtin import TEMPLATES as BUILTIN_TEMPLATES
 from ..text import format_number
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def template_folders(site_templates: Path | None) -> list[Path]:
