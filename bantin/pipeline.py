@@ -15,33 +15,33 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 from .counter.snapshot import SnapshotError, load_snapshot
 from .incremental.facts import Memo, TrackedQueries, load_memo, load_stamps, save_memo, save_stamps
 from .incremental.keys import digest_value, environment_digest, folder_digest
 from .incremental.mdcache import MarkdownCache, open_cache
+from .incremental.pages import render_first, split_current
 from .incremental.parallel import WorkerSetup, render_pages
 from .incremental.templates import template_cache
-from .incremental.unchanged import (LastBuild, inputs_digest, load_last, load_parsed, parsed_key, save_last,
-                                   save_parsed)
+from .incremental.store import CacheFiles
+from .incremental.unchanged import Shortcut, load_parsed, parsed_key, save_parsed
 from .output import assets as assets_out
 from .output import manifest, opendata
 from .output.media import image_sizes
-from .output.writer import MARKER, Stage, Update, abandon, check_out_folder, commit, content_digest, open_output
-from .problems import BuildFailed, InternalError, Problem, display_path
+from .output.writer import Stage, Update, abandon, check_out_folder, commit, open_output
+from .problems import BuildFailed, Problem, display_path
 from .render import stats_views
 from .render.bodies import Bodies
 from .render.environment import BUILTIN_TEMPLATES, template_folders
 from .render.markup import MediaInfo
-from .render.renderer import PageFailed, RenderJob, Renderer
+from .render.renderer import RenderJob, Renderer
 from .render.views import Counts
 from .site import stats
 from .site.model import build_model
 from .site.plan import PageSpec, plan
 from .site.queries import Queries
 from .site.urls import Urls, output_file
-from .source.load import Content, ParseCache, load, shown_path
+from .source.load import Content, ParseCache, load
 from .text import nfc
 from .i18n import translator
 from .builtin import ASSETS as BUILTIN_ASSETS, PROJECT_ROOT
@@ -140,12 +140,10 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     """Build the site into `options.out`; raise BuildFailed (leaving the old output) on any error."""
     started = time.perf_counter()
     check_out_folder(options.out, source_folders(options), [PROJECT_ROOT, Path.cwd()])
-    files = CacheFiles.of(options)
-    last = load_last(files.last) if files and session is None else LastBuild()
-    inputs = inputs_digest(input_folders(options), map(Path, last.extra_files), settings(options)) if files else ""
-    if (last.still_current(inputs, build_time(options, ZoneInfo(last.timezone or "UTC")), marker_stamp(options.out))
-            and outputs_intact(options.out, load_stamps(files.stamps))):
-        return Report(pages=last.pages, unchanged=last.files, warnings=last.problems(),
+    files = CacheFiles.of(options.cache_dir, options.out)
+    shortcut = Shortcut.open(files, input_folders(options), settings(options)) if files and not session else None
+    if shortcut and shortcut.site_is_current(lambda tz: build_time(options, tz), options.out):
+        return Report(pages=shortcut.last.pages, unchanged=shortcut.last.files, warnings=shortcut.last.problems(),
                       seconds=time.perf_counter() - started)
     parsed = session.parsed if session else load_parsed(files.parsed if files else None, parsed_key(options.content))
     content, table, problems = validate(options, parsed)
@@ -160,46 +158,11 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     report = render_site(options, job, progress, session)
     report.warnings = [p for p in problems if p.severity != "error"]
     report.seconds = time.perf_counter() - started
-    if files:
-        extra = [str(p) for p in [counts_file(options, content.config)] if p is not None]
-        if extra != last.extra_files:  # the first build that reads a snapshot: digest it too
-            inputs = inputs_digest(input_folders(options), map(Path, extra), settings(options))
-        save_last(files.last, LastBuild(inputs, content.config.timezone, now.date().isoformat(),
-                                        next_change(content, now, options.drafts), marker_stamp(options.out),
-                                        report.pages, report.written + report.unchanged,
-                                        [w.as_dict() for w in report.warnings], extra))
+    if shortcut:
+        extra = [p for p in [counts_file(options, content.config)] if p is not None]
+        shortcut.remember(content, now, options.drafts, options.out, extra, report.pages,
+                          report.written + report.unchanged, report.warnings)
     return report
-
-
-@dataclass(frozen=True)
-class CacheFiles:
-    """Where a build keeps what the next one of the same output folder may reuse."""
-
-    folder: Path
-    out_name: str
-
-    @classmethod
-    def of(cls, options: Options) -> "CacheFiles | None":
-        return cls(options.cache_dir, options.out.resolve().name) if options.cache_dir else None
-
-    def named(self, kind: str, suffix: str) -> Path:
-        return self.folder / f"{kind}-{self.out_name}.{suffix}"
-
-    @property
-    def last(self) -> Path:
-        return self.named("last", "json")
-
-    @property
-    def parsed(self) -> Path:
-        return self.named("parsed", "pickle")
-
-    @property
-    def memo(self) -> Path:
-        return self.named("memo", "pickle")
-
-    @property
-    def stamps(self) -> Path:
-        return self.named("stamps", "json")
 
 
 def input_folders(options: Options) -> list[Path]:
@@ -213,37 +176,6 @@ def settings(options: Options) -> tuple:
     return (options.drafts, options.base_url, options.counter_endpoint, options.strict, options.search,
             options.now.isoformat() if options.now else None, str(options.out.resolve()),
             str(options.counts.resolve()) if options.counts else None)
-
-
-def marker_stamp(out: Path) -> tuple[int, int] | None:
-    try:
-        st = os.lstat(out / MARKER)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
-def outputs_intact(out: Path, stamps: dict[str, tuple[int, int]]) -> bool:
-    """True when every file the last build published still has the size and time it had then."""
-    if not stamps:
-        return False
-    prefix = f"{out.resolve()}/"
-    for relative, stamp in stamps.items():
-        try:
-            st = os.lstat(prefix + relative)
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns) != stamp:
-            return False
-    return True
-
-
-def next_change(content: Content, now: datetime, drafts: bool) -> str | None:
-    """When the next scheduled article is due (then the site changes by itself); None if none is."""
-    if drafts:
-        return None
-    due = [a.date for a in content.articles if not a.draft and a.date > now]
-    return min(due).isoformat() if due else None
 
 
 def source_folders(options: Options) -> list[Path]:
@@ -289,7 +221,7 @@ def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None)
 def render_site(options: Options, job: RenderJob, progress: Progress | None, session: Session | None) -> Report:
     """Render what changed since the last build and publish it, with everything else the site holds."""
     caching = options.cache_dir is not None
-    files = CacheFiles.of(options)
+    files = CacheFiles.of(options.cache_dir, options.out)
     memo_file = files.memo if files else None
     parent = make_renderer(job, caching, session)
     salt = page_salt(job, parent)
@@ -325,66 +257,12 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
                   rendered=len(todo) + len(first), in_place=isinstance(output, Update))
 
 
-def render_first(renderer: Renderer, job: RenderJob, session: Session) -> dict[int, bytes]:
-    """The pages of the articles and pages whose files changed, rendered before anything else and
-    handed to session.on_first_pages (by site path); by spec index. Any problem: none, the build
-    proper will report it."""
-    if not session.changed or session.on_first_pages is None:
-        return {}
-    model = job.model
-    changed = {shown_path(model.content.root, Path(name)) for name in session.changed}
-    wanted = {a.site_path for a in model.articles if a.path in changed}
-    wanted |= {p.site_path for p in model.pages if p.path in changed}
-    pages: dict[int, bytes] = {}
-    for index, spec in enumerate(job.specs):
-        if spec.path in wanted:
-            data = render_tracked(renderer, spec)
-            if data is None:
-                return {}
-            pages[index] = data
-    if pages:
-        session.on_first_pages({job.specs[i].path: data for i, data in pages.items()})
-    return pages
-
-
-def render_tracked(renderer: Renderer, spec: PageSpec) -> bytes | None:
-    """One page, recording what it read; None when it fails (reported again by the build proper)."""
-    queries = renderer.queries
-    queries.start_page()
-    try:
-        data = renderer.render(spec)
-    except (PageFailed, InternalError):
-        queries.abandon_page()
-        return None
-    queries.end_page(output_file(spec.path), content_digest(data))
-    return data
-
-
 def page_salt(job: RenderJob, renderer: Renderer) -> str:
     """Everything every page depends on besides what it asks of the model: code, libraries,
     templates, settings, the globals all templates see and the baked counts."""
     return digest_value((environment_digest(), folder_digest(job.template_folders), job.model.config,
                          renderer.site(), renderer.menu(), renderer.links(), renderer.side(), job.assets,
                          job.counts, job.counter_endpoint))
-
-
-def split_current(renderer: Renderer, specs: list[PageSpec], skip=frozenset()
-                  ) -> tuple[list[tuple[int, str]], list[int]]:
-    """(index, digest) of the pages whose inputs did not change since the last build, and the
-    indexes of those that must be rendered; indexes in `skip` are neither."""
-    queries = renderer.queries
-    if not isinstance(queries, TrackedQueries):
-        return [], [i for i in range(len(specs)) if i not in skip]
-    current, todo = [], []
-    for index, spec in enumerate(specs):
-        if index in skip:
-            continue
-        digest = queries.page_is_current(output_file(spec.path))
-        if digest is None:
-            todo.append(index)
-        else:
-            current.append((index, digest))
-    return current, todo
 
 
 def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> None:

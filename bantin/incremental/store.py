@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,3 +31,34 @@ def write_atomic(file: Path, data: bytes) -> None:
     temp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
     temp.write_bytes(data)
     temp.replace(file)
+
+
+@dataclass(frozen=True)
+class CacheFiles:
+    """Where a build keeps what the next build of the same output folder may reuse."""
+
+    folder: Path
+    out_name: str
+
+    @classmethod
+    def of(cls, cache_dir: Path | None, out: Path) -> "CacheFiles | None":
+        return cls(cache_dir, out.resolve().name) if cache_dir is not None else None
+
+    def named(self, kind: str, suffix: str) -> Path:
+        return self.folder / f"{kind}-{self.out_name}.{suffix}"
+
+    @property
+    def last(self) -> Path:
+        return self.named("last", "json")
+
+    @property
+    def parsed(self) -> Path:
+        return self.named("parsed", "pickle")
+
+    @property
+    def memo(self) -> Path:
+        return self.named("memo", "pickle")
+
+    @property
+    def stamps(self) -> Path:
+        return self.named("stamps", "json")

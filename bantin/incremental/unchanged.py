@@ -15,12 +15,15 @@ import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
+from zoneinfo import ZoneInfo
 
+from ..output.writer import MARKER
 from ..problems import Problem
-from ..source.load import ParseCache
+from ..source.load import Content, ParseCache
+from .facts import load_stamps
 from .keys import digest_bytes, digest_value, environment_digest
-from .store import read_pickle, write_atomic, write_pickle
+from .store import CacheFiles, read_pickle, write_atomic, write_pickle
 
 
 @dataclass
@@ -45,6 +48,72 @@ class LastBuild:
 
     def problems(self) -> list[Problem]:
         return [Problem(**w) for w in self.warnings]
+
+
+@dataclass
+class Shortcut:
+    """The check that lets an unchanged build end at once, and the record the next build checks."""
+
+    files: CacheFiles
+    folders: list[Path]
+    settings: Any
+    last: LastBuild = field(default_factory=LastBuild)
+    inputs: str = ""
+
+    @classmethod
+    def open(cls, files: CacheFiles, folders: list[Path], settings: Any) -> "Shortcut":
+        """Read the last record and digest the inputs as they are now (before anything is read)."""
+        shortcut = cls(files, folders, settings, load_last(files.last))
+        shortcut.inputs = inputs_digest(folders, map(Path, shortcut.last.extra_files), settings)
+        return shortcut
+
+    def site_is_current(self, now: Callable[[ZoneInfo], datetime], out: Path) -> bool:
+        """True when building now would give the published site again, which is still intact."""
+        last = self.last
+        return (last.still_current(self.inputs, now(ZoneInfo(last.timezone or "UTC")), marker_stamp(out))
+                and outputs_intact(out, load_stamps(self.files.stamps)))
+
+    def remember(self, content: Content, now: datetime, drafts: bool, out: Path, extra_files: list[Path],
+                 pages: int, files: int, warnings: list[Problem]) -> None:
+        """Record a successful build for the next one to compare with."""
+        extra = [str(p) for p in extra_files]
+        if extra != self.last.extra_files:  # the first build that reads a snapshot: digest it too
+            self.inputs = inputs_digest(self.folders, map(Path, extra), self.settings)
+        save_last(self.files.last, LastBuild(self.inputs, content.config.timezone, now.date().isoformat(),
+                                             next_change(content, now, drafts), marker_stamp(out), pages, files,
+                                             [w.as_dict() for w in warnings], extra))
+
+
+def marker_stamp(out: Path) -> tuple[int, int] | None:
+    """Size and time of the published marker: changed whenever a build publishes."""
+    try:
+        st = os.lstat(out / MARKER)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def outputs_intact(out: Path, stamps: dict[str, tuple[int, int]]) -> bool:
+    """True when every file the last build published still has the size and time it had then."""
+    if not stamps:
+        return False
+    prefix = f"{out.resolve()}/"
+    for relative, stamp in stamps.items():
+        try:
+            st = os.lstat(prefix + relative)
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != stamp:
+            return False
+    return True
+
+
+def next_change(content: Content, now: datetime, drafts: bool) -> str | None:
+    """When the next scheduled article is due (then the site changes by itself); None if none is."""
+    if drafts:
+        return None
+    due = [a.date for a in content.articles if not a.draft and a.date > now]
+    return min(due).isoformat() if due else None
 
 
 def inputs_digest(folders: Iterable[Path], files: Iterable[Path | None], settings: Any) -> str:
