@@ -270,8 +270,12 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     model = job.model
     for asset in job.asset_sources.values():
         output.copy(asset.source, asset.output)
+    root = model.content.root.resolve()
     for name in model.content.media:
-        output.copy(model.content.root / name, nfc(name))  # published under the NFC name pages link to
+        # The loader let through only links that stay inside content/; copy what they point to.
+        source = (root / name).resolve()
+        if source.is_relative_to(root):
+            output.copy(source, nfc(name))  # published under the NFC name pages link to
     for name, data in opendata.open_data_files(job.table, model.units, model.config.rating_scale).items():
         output.write(name, data)
     output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))

@@ -88,3 +88,14 @@ def test_warns_once_on_a_link_back_to_a_folder_that_contains_it(tree):
     assert [(shown(p, tree), p.severity) for p in problems] == [
         ("content/media/2024/vong: this link points to a folder that contains it: skipped (remove the link)",
          "warning")]
+
+
+def test_publishes_the_files_that_links_inside_content_point_to(tree, tmp_path):
+    from bantin.pipeline import Options, build
+    link(tree / "media/ban-sao", "2024")
+    link(tree / "media/anh-chinh.png", "2024/anh.png")
+    build(Options(content=tree, out=tmp_path / "site", jobs=1, search=False, cache_dir=None))
+    original = (tree / "media/2024/anh.png").read_bytes()
+    for name in ("media/anh-chinh.png", "media/ban-sao/anh.png", "media/2024/anh.png"):
+        published = tmp_path / "site" / name
+        assert published.is_file() and not published.is_symlink() and published.read_bytes() == original
