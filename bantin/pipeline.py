@@ -9,6 +9,7 @@ rendered again. Nothing is kept in module globals between builds.
 from __future__ import annotations
 
 import os
+import json
 import tempfile
 import time
 import weakref
@@ -35,6 +36,9 @@ from .render import stats_views
 from .render.bodies import Bodies
 from .render.environment import BUILTIN_TEMPLATES, template_folders
 from .render.markup import MediaInfo
+from .render.poll_views import polls_file
+from .site.urls import POLLS as U_POLLS
+from .render.media_blocks import Labels, document_type
 from .render.renderer import RenderJob, Renderer
 from .render.views import Counts
 from .site import stats
@@ -199,9 +203,15 @@ def prepare(options: Options, content: Content, table: stats.StatsTable, now: da
                      template_folders=template_folders(options.templates),
                      assets={name: a.output for name, a in found.items()}, asset_sources=found,
                      counter_endpoint=counter, photos=images.read_photos(content.root, content.media, image_cache(options)),
+                     file_sizes=document_sizes(content),
                      table=table, stats_pages={p.path: p.context for p in stat_pages},
                      markdown_salt=markdown_salt(config),
                      cache_dir=options.cache_dir)
+
+
+def document_sizes(content: Content) -> dict[str, int]:
+    """Bytes of each document under media/ (PDF, DOCX…), which links and attachment boxes show."""
+    return {nfc(name): (content.root / name).stat().st_size for name in content.media if document_type(name)}
 
 
 def image_cache(options: Options) -> Path | None:
@@ -212,7 +222,14 @@ def image_cache(options: Options) -> Path | None:
 def markdown_salt(config) -> str:
     """What shapes converted Markdown besides its text and image sizes (see render/bodies.py)."""
     t = translator(config.language)
-    return digest_value((environment_digest(), config.base_path, config.language, t("table"), t("footnote_back")))
+    return digest_value((environment_digest(), config.base_path, config.language, t("table"), t("footnote_back"),
+                         block_labels(config.language)))
+
+
+def block_labels(language: str) -> Labels:
+    """The words of video and download blocks in converted Markdown."""
+    t = translator(language)
+    return Labels(language, t("video_play", title="{title}"), t("video_consent", service="{service}"), t("download"))
 
 
 def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None) -> Renderer:
@@ -220,7 +237,8 @@ def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None)
     queries = TrackedQueries(job.model, remembered=session.remembered if session else None) if tracked \
         else Queries(job.model)
     t = translator(job.model.config.language)
-    media = MediaInfo(job.model.config.base_path, {}, t("table"), t("footnote_back"))
+    media = MediaInfo(job.model.config.base_path, {}, t("table"), t("footnote_back"),
+                      labels=block_labels(job.model.config.language))
     cache = open_cache(job.cache_dir / "markdown" if job.cache_dir else None)
     return Renderer(job, queries, Bodies(media, cache, job.markdown_salt), template_cache(job.cache_dir))
 
@@ -292,6 +310,9 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     for name, data in opendata.open_data_files(job.table, model.units, model.config.rating_scale).items():
         output.write(name, data)
     output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))
+    if model.content.polls:
+        output.write(U_POLLS.lstrip("/"), json.dumps(polls_file(list(model.content.polls)), ensure_ascii=False,
+                                                     indent=1).encode("utf-8"))
     if options.search and isinstance(output, Stage):
         from .output.search import index_site
         index_site(output.path, model.config.language, previous=output.out)

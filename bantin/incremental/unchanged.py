@@ -113,6 +113,7 @@ def next_change(content: Content, now: datetime, drafts: bool) -> str | None:
     if drafts:
         return None
     due = [a.date for a in content.articles if not a.draft and a.date > now]
+    due += [m for p in content.polls for m in (p.opens, p.closes) if m is not None and m > now]  # a poll opens or closes
     return min(due).isoformat() if due else None
 
 

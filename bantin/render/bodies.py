@@ -4,7 +4,7 @@ never served stale)."""
 
 from __future__ import annotations
 
-from typing import Callable, Iterator, Mapping, Protocol
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from markupsafe import Markup
 
@@ -12,10 +12,8 @@ from ..incremental.keys import digest_bytes
 from ..site.queries import Queries
 from ..problems import Problem
 from .markup import MarkdownLimitError, MarkdownRenderer, MediaInfo
-from .pictures import Picture
 
-Size = Picture | None
-Entry = tuple[str, tuple[tuple[str, Size], ...]]  # the HTML and the (image, picture) pairs it used
+Entry = tuple[str, tuple[tuple[tuple[str, str], Any], ...]]  # the HTML and the ((query, ref), answer) it used
 
 
 class Cache(Protocol):
@@ -24,23 +22,25 @@ class Cache(Protocol):
     def put(self, key: str, entry: Entry) -> None: ...
 
 
-class _Pictures(Mapping):
-    """The picture lookup the Markdown renderer sees: each answer comes from Queries and is remembered."""
+class _Lookup(Mapping):
+    """A lookup the Markdown renderer sees (pictures, file sizes): each answer comes from Queries
+    under `query` and is remembered, so the cached HTML records what it was made from."""
 
-    def __init__(self) -> None:
-        self.ask: Callable[[str], Size] = lambda ref: None
-        self.used: dict[str, Size] = {}
+    def __init__(self, query: str, used: dict) -> None:
+        self.query = query
+        self.ask: Callable[[str, str], Any] = lambda name, ref: None
+        self.used = used
 
-    def __getitem__(self, ref: str) -> Picture:
-        size = self.get(ref)
-        if size is None:
+    def __getitem__(self, ref: str) -> Any:
+        value = self.get(ref)
+        if value is None:
             raise KeyError(ref)
-        return size
+        return value
 
-    def get(self, ref: str, default: Size = None) -> Size:
-        size = self.ask(ref)
-        self.used[ref] = size
-        return size if size is not None else default
+    def get(self, ref: str, default: Any = None) -> Any:
+        value = self.ask(self.query, ref)
+        self.used[(self.query, ref)] = value
+        return value if value is not None else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(())
@@ -56,8 +56,9 @@ class Bodies:
     code and library versions, the base path, the labels (see pipeline)."""
 
     def __init__(self, media: MediaInfo, cache: Cache | None, salt: str):
-        self._sizes = _Pictures()
-        media.pictures = self._sizes
+        self._used: dict = {}
+        self._lookups = [_Lookup("picture", self._used), _Lookup("file_size", self._used)]
+        media.pictures, media.file_sizes = self._lookups
         self.renderer = MarkdownRenderer(media)
         self.cache = cache
         self.salt = salt.encode()
@@ -66,13 +67,14 @@ class Bodies:
         """The HTML of a Markdown text, marked as trusted."""
         key = digest_bytes(self.salt, text.encode("utf-8"))
         entry = self.cache.get(key) if self.cache is not None else None
-        if entry is not None and all(q.ask("picture", ref) == size for ref, size in entry[1]):
+        if entry is not None and all(q.ask(*asked) == answer for asked, answer in entry[1]):
             return Markup(entry[0])
-        self._sizes.ask = lambda ref: q.ask("picture", ref)
-        self._sizes.used = {}
+        for lookup in self._lookups:
+            lookup.ask = q.ask
+        self._used.clear()
         html = self.renderer.convert(text)
         if self.cache is not None:
-            self.cache.put(key, (html, tuple(sorted(self._sizes.used.items()))))
+            self.cache.put(key, (html, tuple(sorted(self._used.items(), key=lambda item: item[0]))))
         return Markup(html)
 
 

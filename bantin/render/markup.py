@@ -16,7 +16,9 @@ from markdown.treeprocessors import Treeprocessor
 from . import markdown_accel, sanitize
 from ..source.markdown_limits import MarkdownLimitError, check_limits
 from ..source.links import media_path
-from .pictures import FALLBACK_WIDTH, SIZES, Picture
+from .pictures import FALLBACK_WIDTH, SIZES, Picture, image_view
+from .media_blocks import Labels, VideoView, document_type, download_note, video_element
+from ..source.media_fields import POSTER_SUFFIXES, video_source
 
 __all__ = ["EXTENSIONS", "MarkdownLimitError", "MarkdownRenderer", "MediaInfo",
            "check_limits", "media_path"]
@@ -45,6 +47,8 @@ class MediaInfo:
     pictures: Mapping[str, Picture] = field(default_factory=dict)
     table_label: str = "Bảng"
     footnote_back: str = "Jump back to footnote {} in the text"  # title of a note's link back; {} = number
+    file_sizes: Mapping[str, int] = field(default_factory=dict)   # documents' sizes in bytes
+    labels: Labels = field(default_factory=Labels)
 
     def url(self, ref: str) -> str:
         """A media reference as pages link it: under the base path, percent-encoded once; any other unchanged."""
@@ -71,12 +75,52 @@ class _Polish(Treeprocessor):
             for index, child in enumerate(list(parent)):
                 if child.tag == "p" and _is_figure(child):
                     parent[index] = _figure(child)
+                elif child.tag == "p" and (video := self._video(child)) is not None:
+                    parent[index] = video
                 elif child.tag == "table":
                     parent[index] = self._table_wrap(child)
+        for link in root.iter("a"):
+            self._document(link)
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "img":
                     parent[index] = self._image(child)
+
+    def _video(self, p: etree.Element) -> etree.Element | None:
+        """A paragraph holding only a link to a video (a file in media/, YouTube, Facebook) as a player."""
+        if (p.text or "").strip() or len(p) != 1 or p[0].tag != "a" or (p[0].tail or "").strip():
+            return None
+        href = p[0].get("href") or ""
+        source = video_source(href)
+        if source is None:
+            return None
+        title = "".join(p[0].itertext()).strip()
+        title = "" if title == href else title
+        kind, embed = source
+        ref = media_path(href)
+        poster = self._poster(ref) if ref else None
+        video = VideoView(kind, self.media.url(href) if ref else href, embed, title, poster)
+        element = video_element(video, self.media.labels)
+        element.tail = p.tail
+        return element
+
+    def _poster(self, ref: str) -> dict | None:
+        """The image beside a video file with the same name (media/le.mp4 -> media/le.jpg), if any."""
+        stem = ref.rsplit(".", 1)[0]
+        for suffix in POSTER_SUFFIXES:
+            picture = self.media.pictures.get(stem + suffix)
+            if picture is not None:
+                return image_view(picture, stem + suffix, self.media.site_url, self.media.site_url)
+        return None
+
+    def _document(self, link: etree.Element) -> None:
+        """A link to a document under media/ says what the reader gets: "(Tải về — PDF, 1,2 MB)"."""
+        ref = media_path(link.get("href") or "")
+        if not ref or document_type(ref) is None:
+            return
+        link.set("class", " ".join(["attachment", *(link.get("class") or "").split()]))
+        note = etree.SubElement(link, "small", {"class": "attachment__note"})
+        note.text = f" ({download_note(ref, self.media.file_sizes.get(ref), self.media.labels)})"
 
     def _table_wrap(self, table: etree.Element) -> etree.Element:
         # A focusable region lets keyboard users scroll wide tables on phones.

@@ -37,6 +37,7 @@ class RenderJob:
     template_folders: list[Path]
     assets: dict[str, str]          # logical name -> published path ("css/site.css" -> "assets/css/site.1a2b.css")
     counter_endpoint: str
+    file_sizes: dict[str, int]    # documents under content/media (PDF, DOCX…) by NFC reference: bytes
     photos: Photos    # every image under content/media, by NFC reference ("media/2024/anh.jpg"), and its file
     table: StatsTable
     stats_pages: dict[str, dict] = field(default_factory=dict)  # path -> context of the tree and comparison pages
@@ -65,6 +66,16 @@ class Renderer:
     # -- what views need from outside the model (views.Outside) --------------------------------
     def picture(self, ref: str) -> Picture | None:
         return self.job.photos.pictures.get(ref)
+
+    def build_now(self) -> datetime:
+        return self.job.now
+
+    def counter_url(self) -> str:
+        """The counter service's address ("" when it is served beside the site, under /api/)."""
+        return self.job.counter_endpoint.rstrip("/")
+
+    def file_size(self, ref: str) -> int | None:
+        return self.job.file_sizes.get(ref)
 
     def unit_stats(self, unit_id: str) -> dict:
         config = self.job.model.config
@@ -123,6 +134,8 @@ class Renderer:
                             for b in config.banners],
                 "most_read": most_read(self.job.model, self.job.counts, self.urls),
                 "site_visits": self.job.counts.site_visits, "archive_url": self.urls.url(U.ARCHIVE),
+                "videos": self.views.blocks.side_videos(),
+                "poll": self.views.blocks.side_poll(), "polls": self.views.blocks.polls(),
                 "years": [{"year": year, "url": self.urls.url(U.archive(year))}
                           for year in sorted({k[0] for k in self.job.model.archive}, reverse=True)]}
 

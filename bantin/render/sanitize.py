@@ -14,19 +14,21 @@ from collections.abc import Callable
 import nh3
 
 from ..source import links
+from ..source.media_fields import EMBEDS
 
 TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
     "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
-    "figure", "figcaption", "img", "picture", "source", "a", "abbr", "div",
+    "figure", "figcaption", "img", "picture", "source", "video", "a", "abbr", "div", "small",
     "em", "strong", "del", "ins", "sub", "sup", "mark",
 })
 # Attributes by tag ("*": any); those limited to a few values are in VALUES; all pass HtmlPolicy._filter.
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "*": frozenset({"id", "class", "lang"}),
-    "a": frozenset({"href", "title"}),
+    "a": frozenset({"href", "title", "data-embed", "aria-label"}),
     "img": frozenset({"src", "alt", "title", "width", "height", "srcset", "sizes"}),
-    "source": frozenset({"srcset", "sizes"}),   # the WebP copies of a photo (render/markup.py)
+    "source": frozenset({"srcset", "sizes", "src"}),   # a photo's WebP copies, a video file (render/markup.py)
+    "video": frozenset({"poster", "width", "height"}),
     "abbr": frozenset({"title"}),
     "ol": frozenset({"start"}),
     "th": frozenset({"style"}),   # column alignment, as the tables extension writes it
@@ -36,7 +38,9 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
 VALUES: dict[str, dict[str, frozenset[str]]] = {
     "img": {"loading": frozenset({"lazy", "eager"}), "decoding": frozenset({"async", "sync", "auto"})},
     "div": {"role": frozenset({"region"}), "tabindex": frozenset({"0"})},   # the scrollable table wrapper
-    "source": {"type": frozenset({"image/webp"})},
+    "source": {"type": frozenset({"image/webp", "video/mp4", "video/webm"})},
+    "video": {"controls": frozenset({"controls", ""}), "preload": frozenset({"none"})},
+    "a": {"data-service": frozenset({"YouTube", "Facebook"})},
 }
 # Elements removed with everything inside them: their content is code or markup, not text to read.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "noscript", "template", "svg", "math"})
@@ -63,6 +67,8 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     "width": _number, "height": _number, "start": _number,
     "style": lambda value: value if _ALIGN.match(value.strip()) else None,
     "sizes": lambda value: value if _SIZES.match(value) else None,
+    # Only the official players' addresses (source/media_fields.py): video.js puts them in a frame.
+    "data-embed": lambda value: value if value.startswith(EMBEDS) else None,
 }
 
 
@@ -85,7 +91,7 @@ class HtmlPolicy:
 
     def _filter(self, tag: str, attribute: str, value: str) -> str | None:
         """The attribute's value as kept, or None to drop it."""
-        if attribute in ("href", "src"):
+        if attribute in ("href", "src", "poster"):
             return self.url(value) if links.is_allowed(value) else None
         if attribute == "srcset":
             return self._srcset(value)

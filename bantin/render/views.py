@@ -6,7 +6,7 @@ Templates never see the model. Trusted HTML (converted Markdown, rendered fragme
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Callable, Protocol
 
@@ -22,6 +22,7 @@ from ..problems import ContentError
 from ..text import format_number
 from .bodies import limit_error_problem
 from .markup import MarkdownLimitError
+from .block_views import BlockViews
 from .pictures import Picture, image_view
 from ..source.links import media_file
 
@@ -41,6 +42,12 @@ class Outside(Protocol):
 
     def picture(self, ref: str) -> Picture | None: ...
 
+    def file_size(self, ref: str) -> int | None: ...
+
+    def build_now(self) -> datetime: ...
+
+    def counter_url(self) -> str: ...
+
     def unit_stats(self, unit_id: str) -> dict: ...
 
     def unit_stats_version(self, unit_id: str) -> Any: ...
@@ -55,6 +62,7 @@ class Counts:
     site_visits: int | None = None
     views: dict[str, int] = field(default_factory=dict)
     top: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    polls: dict[str, dict[str, int]] = field(default_factory=dict)   # poll id -> option id -> votes
 
 
 class Views:
@@ -66,10 +74,12 @@ class Views:
         self.config = q.model.config
         self.language = self.config.language
         self.specs = {spec.path: spec for spec in specs}
+        self.blocks = BlockViews(self, outside)
         # Answers read from outside the model: the page plan, image files, statistics.
         q.add("spec", lambda q, path: self.specs[path], reads_model=True)
         q.add("sitemap_entries", self._sitemap_entries, reads_model=True)
         q.add("picture", lambda q, ref: outside.picture(ref), reads_model=True)
+        q.add("file_size", lambda q, ref: outside.file_size(ref), reads_model=True)
         q.add("unit_stats", lambda q, unit_id: outside.unit_stats(unit_id), reads_model=True,
               version=lambda q, unit_id: outside.unit_stats_version(unit_id))
         q.add("stats_page", lambda q, path: outside.stats_page(path), reads_model=True)
@@ -105,7 +115,7 @@ class Views:
             "title": a.title, "url": self.urls.url(a.site_path), "path": a.site_path,
             "date": format_short(a.date, self.language), "iso": a.date.isoformat(),
             "summary": a.summary or first_paragraph(a.body),
-            "image": self.image(a.image), "image_caption": a.image_caption or "",
+            "image": self.image(a.image or (a.video.poster if a.video else None)), "image_caption": a.image_caption or "",
             "image_credit": a.image_credit or "",
             "category": {"label": category, "url": self.urls.url(U.category(a.category))} if category else None,
             "views": self.views_text(a.site_path),
@@ -182,7 +192,8 @@ class Views:
                         "unit": self.unit_link(a.unit) if a.unit else None,
                         "tags": [{"label": tag.label, "url": self.urls.url(U.tag(tag.slug))} for tag in a.tags],
                         "absolute": self.urls.absolute(a.site_path),
-                        "image_absolute": card["image"]["absolute"] if card["image"] else None},
+                        "image_absolute": card["image"]["absolute"] if card["image"] else None,
+                        **self.blocks.item_blocks(a)},
             "other_news": self.cards(other),
             "other_news_url": self.urls.url(U.category(a.category)) if a.category else None,
             "related": self.cards(related),
@@ -201,6 +212,9 @@ class Views:
         return {"heading": heading, "items": self.slice(self.q.ask("listing", "tag", slug), page_no),
                 "pagination": self.pagination(lambda n: U.tag(slug, n), page_no, total), "feed": None,
                 "page": {"title": self._paged_title(heading, page_no)}}
+
+    def _videos(self, spec: PageSpec, page_no: int, total: int) -> dict:
+        return self.blocks.videos_page(page_no, total)
 
     def _paged_title(self, title: str, page_no: int) -> str:
         return title if page_no == 1 else f"{title} – {self.t('page_n', n=page_no)}"
@@ -262,7 +276,7 @@ class Views:
 
     def _page(self, spec: PageSpec, path: str) -> dict:
         p = self.q.ask("page", path)
-        return {"body": self.q.ask("page_body", path), "heading": p.title,
+        return {"body": self.q.ask("page_body", path), "heading": p.title, "item": self.blocks.item_blocks(p),
                 "page": {"description": p.summary or first_paragraph(p.body)}}
 
     def _search(self, spec: PageSpec) -> dict:
@@ -274,10 +288,12 @@ class Views:
                 "latest": self.cards(self.q.ask("latest", NOT_FOUND_LATEST))}
 
     def _feed(self, spec: PageSpec, scope: str, key: str | None) -> dict:
+        spec = replace(spec, title=self.t("videos")) if scope == "video" else spec
         paths = (self.q.ask("latest", FEED_ENTRIES) if scope == "site" else
                  self.q.ask("listing", scope, key)[:FEED_ENTRIES])
         entries = [self.q.ask("feed_entry", path) for path in paths]
-        html_path = U.HOME if scope == "site" else U.category(key) if scope == "category" else U.unit(key)
+        html_path = (U.HOME if scope == "site" else U.category(key) if scope == "category" else
+                     U.videos() if scope == "video" else U.unit(key))
         updated = entries[0]["updated"] if entries else "1970-01-01T00:00:00+00:00"
         return {"feed": {"title": spec.title if scope == "site" else f"{spec.title} – {self.config.title}",
                          "id": self.urls.absolute(spec.path), "self": self.urls.absolute(spec.path),

@@ -40,6 +40,11 @@ class SiteModel:
         return {p.site_path: p for p in self.pages}
 
     @cached_property
+    def videos(self) -> tuple[Article, ...]:
+        """Articles carrying a `video:`, newest first (the /video/ listing, its feed, the side block)."""
+        return tuple(a for a in self.articles if a.video is not None)
+
+    @cached_property
     def title_words(self) -> dict[str, tuple[Article, ...]]:
         """Articles by the folded words of their titles, newest first (built on first use)."""
         postings: dict[str, list[Article]] = defaultdict(list)

@@ -48,6 +48,10 @@ def plan(model: SiteModel, extra: list[PageSpec]) -> list[PageSpec]:
         name = model.units[unit_id].name
         specs.append(PageSpec(U.unit(unit_id), "unit", "unit.html", name, (unit_id,)))
         specs.append(PageSpec(U.unit_feed(unit_id), "feed", "feed.xml", name, ("unit", unit_id)))
+    if model.videos:
+        total = pages_of(len(model.videos), cfg.per_page)
+        specs += [PageSpec(U.videos(n), "videos", "listing.html", "Video", (n, total)) for n in range(1, total + 1)]
+        specs.append(PageSpec(U.VIDEO_FEED, "feed", "feed.xml", "Video", ("video", None)))
     specs.append(PageSpec(U.archive(), "archive", "archive.html", ""))
     specs += [PageSpec(U.archive(*key), "archive", "archive.html", "", key) for key in sorted(model.archive)]
     specs += [PageSpec(p.site_path, "page", "page.html", p.title, (p.site_path,)) for p in model.pages]

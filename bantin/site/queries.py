@@ -76,6 +76,8 @@ def _listing(q: Queries, kind: str, key: Any) -> tuple[str, ...]:
     model = q.model
     if kind == "unit":
         return tuple(a.site_path for a in model.unit_news(key))
+    if kind == "video":
+        return tuple(a.site_path for a in model.videos)
     index = {"category": model.by_category, "tag": model.by_tag, "archive": model.archive}[kind]
     return tuple(a.site_path for a in index.get(key, ()))
 

@@ -20,10 +20,12 @@ OPEN_DATA_JSON = "/du-lieu/don-vi.json"
 OPEN_DATA_CSV = "/du-lieu/don-vi.csv"
 PAGE_MANIFEST = "/_bantin/pages.json"
 POLLS = "/_bantin/polls.json"
+VIDEOS = "/video/"
+VIDEO_FEED = "/video/feed.xml"
 LEVEL_SLUGS = {"province": "tinh", "district": "huyen", "commune": "xa", "branch": "chi-bo"}
 # First path segments the generator owns; a standalone page may not take them.
 RESERVED = frozenset({"tin-tuc", "chuyen-muc", "the", "don-vi", "luu-tru", "tim-kiem", "du-lieu", "assets",
-                      "media", "_bantin", "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"})
+                      "media", "_bantin", "pagefind", "video", "feed.xml", "sitemap.xml", "robots.txt", "404.html"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,11 @@ def image_variant(relative: str, width: int, key: str, ext: str) -> str:
     "media/2024/anh.jpg" -> "/media/2024/anh-800w.1a2b3c4d5e.webp"."""
     stem = relative.lstrip("/").rsplit(".", 1)[0]
     return f"/{stem}-{width}w.{key}.{ext}"
+
+
+def videos(page_no: int = 1) -> str:
+    """/video/, /video/trang/2/: articles with a video, newest first."""
+    return VIDEOS + _paged(page_no)
 
 
 def section_prefixes(menu_paths: list[str]) -> list[str]:

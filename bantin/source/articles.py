@@ -9,13 +9,14 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from .fields import Fields
 from .markdown_limits import limit_problem
+from .media_fields import Attachment, Video, parse_attachments, parse_video
 from ..problems import Problem
 from .parse import Document
 from ..text import is_slug, shorten, slugify
 
 ARTICLE_KEYS = ("title", "date", "unit", "category", "tags", "author", "source", "summary",
-                "image", "image_caption", "image_credit", "slug", "draft")
-PAGE_KEYS = ("title", "slug", "menu", "draft", "summary")
+                "image", "image_caption", "image_credit", "slug", "draft", "video", "attachments")
+PAGE_KEYS = ("title", "slug", "menu", "draft", "summary", "video", "attachments")
 MAX_MENU = 1000  # `menu:` orders the top menu; a menu has a handful of entries
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
                    r"\s*(Z|[+-]\d{2}:?\d{2})?)?$")
@@ -47,6 +48,8 @@ class Article:
     image_caption: str | None = None
     image_credit: str | None = None
     draft: bool = False
+    video: Video | None = None
+    attachments: tuple[Attachment, ...] = ()
     lines: tuple[tuple[str, int], ...] = ()
 
     @cached_property
@@ -74,6 +77,8 @@ class Page:
     menu: int | None = None
     draft: bool = False
     summary: str | None = None
+    video: Video | None = None
+    attachments: tuple[Attachment, ...] = ()
     lines: tuple[tuple[str, int], ...] = ()
 
     @property
@@ -190,6 +195,7 @@ def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Art
             author=f.text("author"), source=f.text("source"), summary=f.text("summary"),
             image=f.text("image"), image_caption=f.text("image_caption"),
             image_credit=f.text("image_credit"), draft=f.boolean("draft"),
+            video=parse_video(f), attachments=parse_attachments(f),
             lines=tuple(doc.meta.key_lines.items()))
         article.media_links  # noqa: B018 - found now, in the worker process that parses the file
     _check_markdown(f, doc)
@@ -203,7 +209,8 @@ def parse_page(doc: Document, stem: str, shown: str) -> tuple[Page | None, list[
     title = f.text("title", required=True)
     page = Page(title=title or "", slug=_slug(f, stem), body=doc.body, body_line=doc.body_line,
                 path=shown, menu=f.integer("menu", MAX_MENU), draft=f.boolean("draft"),
-                summary=f.text("summary"), lines=tuple(doc.meta.key_lines.items()))
+                summary=f.text("summary"), video=parse_video(f), attachments=parse_attachments(f),
+                lines=tuple(doc.meta.key_lines.items()))
     _check_markdown(f, doc)
     return (None if f.problems or not title else page), f.problems
 

@@ -14,7 +14,7 @@ from .units import Unit
 
 # First path segments that the generator owns; a standalone page may not take them.
 RESERVED = {"tin-tuc", "chuyen-muc", "the", "don-vi", "luu-tru", "tim-kiem", "du-lieu", "assets",
-            "media", "_bantin", "pagefind", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
+            "media", "_bantin", "pagefind", "video", "feed.xml", "sitemap.xml", "robots.txt", "404.html"}
 
 
 def cross_check(config: SiteConfig | None, units: dict[str, Unit], articles: list[Article],
@@ -23,6 +23,7 @@ def cross_check(config: SiteConfig | None, units: dict[str, Unit], articles: lis
     problems = _check_units(config, units)
     problems += _check_articles(config, units, articles, media, root)
     problems += _check_urls(articles, pages)
+    problems += [p for item in [*articles, *pages] for p in _check_media_fields(item, media, root)]
     if config:
         problems += _check_media_refs(config, media, root)
     return problems
@@ -79,6 +80,20 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
             problem = media_problem(ref, media, root)
             if problem:
                 problems.append(Problem(a.path, line, "body", *problem))
+    return problems
+
+
+def _check_media_fields(item: Article | Page, media: set[str], root: Path) -> list[Problem]:
+    """The files `video:` and `attachments:` name exist under content/media."""
+    refs = [(item.video.src, "video") if item.video and item.video.kind == "file" else None,
+            (item.video.poster, "video") if item.video and item.video.poster else None]
+    refs += [(a.file, "attachments") for a in item.attachments]
+    problems = []
+    for ref, key in filter(None, refs):
+        problem = media_problem(ref, media, root)
+        if problem:
+            line = next((a.line for a in item.attachments if a.file == ref), 0) or item.line_of(key)
+            problems.append(Problem(item.path, line, key, *problem))
     return problems
 
 

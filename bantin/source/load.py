@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
+from .polls import Poll, check_poll_articles, load_polls
 from ..problems import Problem, display_path
 from ..text import is_slug, nfc, shorten, slugify
 from .articles import Article, Page, parse_article, parse_page
@@ -61,6 +62,7 @@ class Content:
     articles: tuple[Article, ...]
     pages: tuple[Page, ...]
     media: tuple[str, ...]
+    polls: tuple[Poll, ...] = ()
 
 
 class _File(NamedTuple):
@@ -239,6 +241,8 @@ def load(root: Path, cache: ParseCache | None = None) -> tuple[Content | None, l
     articles = _load_articles(reader, tz, cache)
     pages = _load_pages(reader, cache)
     media = reader.media()
+    polls, poll_problems = load_polls(root, shown_root(root), tz)
+    reader.problems.extend(poll_problems + check_poll_articles(polls, articles))
     # A unit whose file is invalid is reported there, not again as "unknown" by every reference to it.
     cascade = {f"unknown unit `{shorten(unit_id)}`" for unit_id in reader.broken_units}
     # Markdown is read as NFC; a file name saved as NFD (macOS) is the same name.
@@ -247,7 +251,7 @@ def load(root: Path, cache: ParseCache | None = None) -> tuple[Content | None, l
     errors = [p for p in reader.problems if p.severity == "error"]
     if errors or config is None:
         return None, reader.problems
-    return Content(root, config, units, tuple(articles), tuple(pages), media), reader.problems
+    return Content(root, config, units, tuple(articles), tuple(pages), media, tuple(polls)), reader.problems
 
 
 def _load_site(reader: _Reader) -> SiteConfig | None:

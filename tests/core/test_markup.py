@@ -178,6 +178,7 @@ class _Canonical(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
         self.divs: list[bool] = []   # for each open div: is it the table wrapper?
+        self.in_note = False         # inside the "(Tải về — PDF, 1,2 MB)" a document link gets
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -185,6 +186,11 @@ class _Canonical(HTMLParser):
             self.divs.append(attrs.get("class") == "table-wrap")
             if self.divs[-1]:
                 return
+        if tag == "small" and attrs.get("class") == "attachment__note":
+            self.in_note = True
+            return
+        if tag == "a" and "attachment" in (attrs.get("class") or "").split():
+            attrs["class"] = " ".join(c for c in attrs["class"].split() if c != "attachment") or None
         if tag == "figure":
             tag, attrs["class"] = "p", " ".join(attrs["class"].split()[1:]) or None
         elif tag == "figcaption":
@@ -204,9 +210,14 @@ class _Canonical(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "div" and self.divs.pop():
             return
+        if tag == "small" and self.in_note:
+            self.in_note = False
+            return
         self.out.append(f"</{ {'figure': 'p', 'figcaption': 'em'}.get(tag, tag) }>")
 
     def handle_data(self, data):
+        if self.in_note:
+            return
         self.out.append(data.replace("<", "&lt;").replace(">", "&gt;"))
 
     def handle_entityref(self, name):
