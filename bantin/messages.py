@@ -57,7 +57,8 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: object, format_spec: str) -> str:
         text = super().format_field(value, format_spec)
-        if self.language == "vi" and "," in format_spec and isinstance(value, (int, float)):
+        if (self.language == "vi" and ("," in format_spec or "." in format_spec)
+                and isinstance(value, (int, float)) and not isinstance(value, bool)):
             return text.translate(str.maketrans(",.", ".,"))
         return text
 
@@ -103,6 +104,11 @@ def language_from(value: object) -> str | None:
         return None
     code = value.strip().lower().replace("-", "_").split("_")[0].split(".")[0]
     return code if code in LANGUAGES else None
+
+
+def choose_language(requested: str | None, site: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The language to talk to the editor in: `--lang`, else the site's, else the locale's."""
+    return requested or site or environment_language(environ)
 
 
 def environment_language(environ: Mapping[str, str] | None = None) -> str:

@@ -54,6 +54,12 @@ class BuildFailed(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def report_line(problem: Problem, language: str = "en") -> str:
+    """`error: path:line: field: message (hint)` for the terminal, in `language`."""
+    label = msg("error") if problem.severity == "error" else msg("warning")
+    return f"{translate(label, language)}: {problem.translated(language)}"
+
+
 def sort_key(problem: Problem) -> tuple[str, int, str]:
     """Report problems in file order so editors can fix them top to bottom."""
     return (problem.path, problem.line, problem.message)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .fields import Fields
 from .links import url_problem
 from ..i18n import LANGUAGES
-from ..messages import msg
+from ..messages import language_from, msg
 from ..problems import Problem
-from .parse import LineDict
+from .parse import LineDict, SourceError, parse_yaml, read_text
 from ..text import is_slug, shorten, slugify
 
 DEFAULT_RATING_SCALE = (
@@ -98,6 +99,18 @@ def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Proble
         description=f.text("description") or "", footer=f.text("footer") or "",
         path=shown, lines=dict(data.key_lines))
     return (None if f.problems else config), f.problems
+
+
+def read_language(content: Path) -> str | None:
+    """The language of the site in `content/` for messages, None when site.yaml cannot tell: missing,
+    broken, or naming a language bantin does not speak (then the editor's locale decides)."""
+    try:
+        data, _ = parse_yaml(read_text(content / "site.yaml", "site.yaml"), "site.yaml")
+    except (OSError, SourceError):
+        return None
+    if not isinstance(data, LineDict):
+        return None
+    return language_from(data.get("language") or LANGUAGES[0])
 
 
 def _base_url(f: Fields) -> str | None:
