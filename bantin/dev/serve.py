@@ -164,7 +164,8 @@ class Builder:
     """Runs builds one at a time in a thread of its own and records each outcome."""
 
     def __init__(self, options: Options, status: BuildStatus, on_success: Callable[[], None],
-                 stream=sys.stderr, preview: Preview | None = None, reload: Callable[[], None] = lambda: None):
+                 stream=sys.stderr, preview: Preview | None = None, reload: Callable[[], None] = lambda: None,
+                 language: str | None = None):
         self.options = options
         self.status = status
         self.on_success = on_success
@@ -176,7 +177,7 @@ class Builder:
         self._thread = threading.Thread(target=self._loop, name="bantin-build", daemon=True)
         self.session = Session()  # a rebuild re-reads only the files that changed, renders only what they change
         self.preview = preview
-        self.requested_language: str | None = None  # --lang; else site.yaml's, read at each build
+        self.requested_language = language  # --lang; else site.yaml's, read at each build
         if preview is not None:
             self.session.on_first_pages = lambda pages: (preview.show(pages), reload())
         shutil.rmtree(self.search_index, ignore_errors=True)  # a previous session's index is stale
@@ -479,8 +480,7 @@ def serve(args: argparse.Namespace, options: Options) -> int:
                         (r"/(.*)", SiteHandler, {"root": options.out, "preview": preview})])
     counter = _Counter(args, options)
     builder = Builder(options, status, lambda: (counter.ensure_started(), server.reload_pages()),
-                      preview=preview, reload=server.reload_pages)
-    builder.requested_language = args.lang
+                      preview=preview, reload=server.reload_pages, language=args.lang)
     lang = builder.language()
     builder.build_once(progress=progress_for(sys.stderr, msg("first build"), lang))
     skip = [options.out, options.out.resolve().parent / ".bantin-cache"]
