@@ -29,6 +29,7 @@ from .output import assets as assets_out
 from .output import manifest, opendata
 from .output.media import image_sizes
 from .output.writer import Stage, Update, abandon, check_out_folder, commit, open_output
+from .messages import msg
 from .problems import BuildFailed, Problem, display_path
 from .render import stats_views
 from .render.bodies import Bodies
@@ -132,8 +133,8 @@ def build_time(options: Options, tz) -> datetime:
     try:
         return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(tz)
     except (ValueError, OverflowError, OSError):
-        raise BuildFailed([Problem("SOURCE_DATE_EPOCH", 0, "", f"`{epoch[:40]}` is not a time",
-                                   "set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`")]) from None
+        raise BuildFailed([Problem("SOURCE_DATE_EPOCH", 0, "", msg("`{value}` is not a time", value=epoch[:40]),
+                                   msg("set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`"))]) from None
 
 
 def build(options: Options, progress: Progress | None = None, session: Session | None = None) -> Report:
@@ -309,7 +310,7 @@ def read_counts(options: Options, config) -> Counts:
     try:
         snap = load_snapshot(path)
     except (SnapshotError, OSError) as err:
-        raise BuildFailed([Problem(display_path(path), 0, "", f"cannot use the counter snapshot: {err}",
-                                   "export a fresh one with GET /api/export")])
+        raise BuildFailed([Problem(display_path(path), 0, "", msg("cannot use the counter snapshot: {error}", error=str(err)),
+                                   msg("export a fresh one with GET /api/export"))])
     top = {period: tuple((item.path, item.views) for item in items) for period, items in snap.top.items()}
     return Counts(snap.site_visits, dict(snap.views), top)

@@ -48,7 +48,7 @@ class LastBuild:
                 and not due and marker is not None and marker == self.marker)
 
     def problems(self) -> list[Problem]:
-        return [Problem(**w) for w in self.warnings]
+        return [Problem.from_record(w) for w in self.warnings]
 
 
 @dataclass
@@ -82,7 +82,7 @@ class Shortcut:
             self.inputs = inputs_digest(self.folders, map(Path, extra), self.settings)
         save_last(self.files.last, LastBuild(self.inputs, content.config.timezone, now.date().isoformat(),
                                              next_change(content, now, drafts), marker_stamp(out), pages, files,
-                                             [w.as_dict() for w in warnings], extra))
+                                             [w.as_record() for w in warnings], extra))
 
 
 def marker_stamp(out: Path) -> tuple[int, int] | None:
