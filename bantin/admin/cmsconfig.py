@@ -115,7 +115,7 @@ def _articles(content: Content) -> dict[str, Any]:
     collection = _common() | {
         "name": "posts", "label": "Bài viết", "label_singular": "bài viết",
         "folder": f"{CONTENT}/posts", "path": "{{year}}/{{slug}}", "sortable_fields": ["date", "title"],
-        "summary": "{{title}} — {{date}}",
+        "summary": "{{title}} — {{date | date('DD/MM/YYYY HH:mm')}}",
         "media_folder": f"/{CONTENT}/media/{{{{year}}}}", "public_folder": "media/{{year}}",
     }
     collection["fields"] = [
