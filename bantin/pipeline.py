@@ -171,8 +171,9 @@ def build(options: Options, progress: Progress | None = None, session: Session |
 
 def input_folders(options: Options) -> list[Path]:
     """Every folder whose files a build reads."""
+    from .admin.files import admin_sources  # the editing room's scripts are copied into the site too
     return [f for f in [options.content, *template_folders(options.templates), BUILTIN_ASSETS,
-                        options.assets] if f is not None and f.is_dir()]
+                        options.assets, *admin_sources()] if f is not None and f.is_dir()]
 
 
 def settings(options: Options) -> tuple:
@@ -284,6 +285,9 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     for name, data in opendata.open_data_files(job.table, model.units, model.config.rating_scale).items():
         output.write(name, data)
     output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))
+    if model.config.admin.enabled:
+        from .admin.files import write_admin
+        write_admin(output, model.content, model.config.base_path + job.assets.get("css/site.css", ""))
     if options.search and isinstance(output, Stage):
         from .output.search import index_site
         index_site(output.path, model.config.language, previous=output.out)
