@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .admin import AdminSettings, parse_admin
 from .fields import Fields
 from .links import url_problem
 from ..i18n import LANGUAGES
@@ -25,7 +26,7 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 _COUNTER_HINT = "`https://dem.example.vn`"
 MAX_PER_PAGE = 500  # a listing page longer than this is slow to load and to read
 SITE_KEYS = ("title", "base_url", "language", "timezone", "per_page", "root_unit", "counter",
-             "categories", "rating_scale", "links", "banners", "description", "footer")
+             "categories", "rating_scale", "links", "banners", "description", "footer", "admin")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SiteConfig:
     footer: str
     path: str
     lines: dict[str, int]
+    admin: AdminSettings = AdminSettings()
 
     @property
     def base_path(self) -> str:
@@ -97,7 +99,7 @@ def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Proble
         counter_snapshot=snapshot, categories=_categories(f), rating_scale=_scale(f),
         links=_links(f, "links"), banners=_links(f, "banners", image=True),
         description=f.text("description") or "", footer=f.text("footer") or "",
-        path=shown, lines=dict(data.key_lines))
+        path=shown, lines=dict(data.key_lines), admin=parse_admin(f))
     return (None if f.problems else config), f.problems
 
 
