@@ -14,32 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..pipeline import Options, validate
+from ..messages import translate
 from ..problems import Problem
 from ..source.load import ParseCache, shown_root
 
-# The CLI's messages in Vietnamese, for the ones an editor meets in a form (the rest stay as they are).
-MESSAGES = (
-    ("missing required field", "thiếu thông tin bắt buộc"),
-    ("must not be empty", "không được để trống"),
-    ("unknown unit", "không có đơn vị"),
-    ("unknown category", "không có chuyên mục"),
-    ("cannot read the date", "không đọc được ngày"),
-    ("unknown field", "trường không có trong quy cách nội dung"),
-    ("must be text", "phải là chữ"),
-    ("must be a list", "phải là một danh sách"),
-    ("is not a slug", "không phải địa chỉ hợp lệ"),
-    ("did you mean", "có phải là"),
-)
 FIELDS = {"title": "Tiêu đề", "date": "Ngày đăng", "unit": "Đơn vị", "category": "Chuyên mục", "tags": "Chủ đề",
           "image": "Ảnh đại diện", "slug": "Địa chỉ (slug)", "name": "Tên đơn vị", "parent": "Đơn vị cấp trên",
           "level": "Cấp", "body": "Nội dung"}
 
 
 def vietnamese(text: str) -> str:
-    """`text` with the known English phrases of bantin's messages in Vietnamese."""
-    for english, vi in MESSAGES:
-        text = text.replace(english, vi)
-    return text
+    """A message of bantin's checks in Vietnamese, from the CLI's catalogue (bantin/locale/)."""
+    return translate(text, "vi")
 
 
 def describe(problem: Problem) -> str:
