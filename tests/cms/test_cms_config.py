@@ -90,7 +90,7 @@ def test_bad_admin_settings_are_reported_by_check(tmp_path):
     content = copy_sample(tmp_path)
     with (content / "site.yaml").open("a", encoding="utf-8") as site:
         site.write("admin:\n  enabled: true\n  workflow: nhanh\n")
-    result = run_cli("check", "--content", str(content), cwd=tmp_path)
+    result = run_cli("check", "--content", str(content), "--lang", "en", cwd=tmp_path)
     assert result.returncode != 0
     assert "admin.repo: missing required field" in result.stdout + result.stderr
     assert "admin.workflow: unknown workflow `nhanh`" in result.stdout + result.stderr
