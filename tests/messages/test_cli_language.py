@@ -127,7 +127,7 @@ def test_new_before_any_content_speaks_the_locales_language(tmp_path):
 def test_help_and_argument_errors_speak_the_sites_language(tmp_path):
     content = case("unknown-category", tmp_path, "vi")
     shown = run_cli("check", "--content", str(content), "--help", env=NO_LOCALE)
-    assert shown.returncode == 0 and "kiểm tra" not in shown.stderr
+    assert shown.returncode == 0
     assert "coi cảnh báo về số liệu là lỗi" in shown.stdout and "treat statistics warnings" not in shown.stdout
     english = run_cli("check", "--content", str(content), "--lang", "en", "--help", env=NO_LOCALE)
     assert "treat statistics warnings as errors" in english.stdout
