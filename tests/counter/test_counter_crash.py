@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PAGES, Api
+from .helpers import ORIGIN, PAGES, Api
 
 ROOT = Path(__file__).resolve().parents[2]
 PATHS = [path for path, _, _ in PAGES]
@@ -26,7 +26,7 @@ def start_service(db: Path, site_dir: Path, synchronous: str) -> tuple[subproces
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
         [sys.executable, "-m", "bantin.counter", "--db", str(db), "--site", str(site_dir),
-         "--port", "0", "--rate", "0", "--synchronous", synchronous],
+         "--port", "0", "--rate", "0", "--synchronous", synchronous, "--trust-proxy"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()
     assert "listening on http://" in line, process.stderr.read()
@@ -48,8 +48,11 @@ class Client(threading.Thread):
         while True:
             path = PATHS[i % len(PATHS)]
             try:
+                # Each hit a reader of its own, from its own address as a proxy would say.
+                address = f"10.{int(self.name)}.{i >> 8 & 255}.{i & 255}"
                 conn.request("POST", "/api/hit", json.dumps({"path": path}),
-                             {"Content-Type": "application/json", "User-Agent": f"Mozilla/5.0 crash-{self.name}-{i}"})
+                             {"Content-Type": "application/json", "Origin": ORIGIN,
+                              "X-Forwarded-For": address, "User-Agent": f"Mozilla/5.0 crash-{self.name}-{i}"})
                 response = conn.getresponse()
                 response.read()
             except OSError:  # includes RemoteDisconnected and refused connections
