@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..pipeline import Options, Session, build
-from ..problems import BuildFailed, InternalError, Problem
+from ..messages import choose_language, msg, translate
+from ..problems import BuildFailed, InternalError, Problem, report_line
+from ..source.config import read_language
 from .progress import progress_for, summary
 from ..output.search import INDEX_DIR
 from .http import (STATUS_PATH, OVERLAY_PATH, BuildStatus, DevServer, OverlayHandler, Preview, SiteHandler,
@@ -51,15 +53,17 @@ def problems_of(error: BaseException) -> list[Problem]:
     if isinstance(error, BuildFailed):
         return list(error.problems)
     where = error.where if isinstance(error, InternalError) else ""
-    return [Problem("bantin", 0, "", f"internal error {where}: {str(error) if not where else ''}".rstrip(": "),
-                    "this is a bug in bantin, not in your content; the traceback is in the terminal")]
+    text = f"internal error {where}: {str(error) if not where else ''}".rstrip(": ")  # technical: English
+    return [Problem("bantin", 0, "", text,
+                    msg("this is a bug in bantin, not in your content; the traceback is in the terminal"))]
 
 
 class Builder:
     """Runs builds one at a time in a thread of its own and records each outcome."""
 
     def __init__(self, options: Options, status: BuildStatus, on_success: Callable[[], None],
-                 stream=sys.stderr, preview: Preview | None = None, reload: Callable[[], None] = lambda: None):
+                 stream=sys.stderr, preview: Preview | None = None, reload: Callable[[], None] = lambda: None,
+                 language: str | None = None):
         self.options = options
         self.status = status
         self.on_success = on_success
@@ -71,6 +75,7 @@ class Builder:
         self._thread = threading.Thread(target=self._loop, name="bantin-build", daemon=True)
         self.session = Session()  # a rebuild re-reads only the files that changed, renders only what they change
         self.preview = preview
+        self.requested_language = language  # --lang; else site.yaml's, read at each build
         if preview is not None:
             self.session.on_first_pages = lambda pages: (preview.show(pages), reload())
         shutil.rmtree(self.search_index, ignore_errors=True)  # a previous session's index is stale
@@ -90,12 +95,17 @@ class Builder:
             if self.preview is not None:
                 self.preview.clear()
         self._keep_search_index(first_index)
+        lang = self.language()
         for warning in report.warnings:
-            print(f"warning: {warning}", file=self.stream)
-        print(summary(report, self.options.out), file=self.stream, flush=True)
+            print(report_line(warning, lang), file=self.stream)
+        print(summary(report, self.options.out, lang), file=self.stream, flush=True)
         self.status.update(state="ok", build=self.status.build + 1, seconds=report.seconds, problems=[])
         self.on_success()
         return True
+
+    def language(self) -> str:
+        """The language of messages now (site.yaml may have changed since the last build)."""
+        return choose_language(self.requested_language, read_language(self.options.content))
 
     @property
     def search_index(self) -> Path:
@@ -119,12 +129,13 @@ class Builder:
             print(error.details, file=self.stream)
         elif not isinstance(error, BuildFailed):
             traceback.print_exception(error, file=self.stream)
+        lang = self.language()
         for problem in problems:
-            print(f"error: {problem}", file=self.stream)
-        print(f"build failed: {len(problems)} problem(s); still serving the last good site",
-              file=self.stream, flush=True)
+            print(report_line(problem, lang), file=self.stream)
+        print(translate(msg("build failed: {count} problem(s); still serving the last good site",
+                            count=len(problems)), lang), file=self.stream, flush=True)
         self.status.update(state="failed", build=self.status.build + 1, seconds=seconds,
-                           problems=[p.as_dict() for p in problems])
+                           problems=[p.translated(lang).as_dict() for p in problems])
 
     def request(self, changed: Iterable[str]) -> None:
         """Ask for a rebuild (from the watcher thread); changes during a build queue one more."""
@@ -153,7 +164,8 @@ class Builder:
             with self._lock:
                 changed, self._pending = sorted(self._pending), set()
             shown = ", ".join(_short(p) for p in changed[:3]) + (" …" if len(changed) > 3 else "")
-            print(f"changed: {shown}; rebuilding", file=self.stream, flush=True)
+            print(translate(msg("changed: {files}; rebuilding", files=shown), self.language()),
+                  file=self.stream, flush=True)
             self.build_once(changed)
 
 
@@ -204,21 +216,24 @@ def serve(args: argparse.Namespace, options: Options) -> int:
                         (r"/(.*)", SiteHandler, {"root": options.out, "preview": preview})])
     counter = _Counter(args, options)
     builder = Builder(options, status, lambda: (counter.ensure_started(), server.reload_pages()),
-                      preview=preview, reload=server.reload_pages)
-    builder.build_once(progress=progress_for(sys.stderr, "first build"))
+                      preview=preview, reload=server.reload_pages, language=args.lang)
+    lang = builder.language()
+    builder.build_once(progress=progress_for(sys.stderr, msg("first build"), lang))
     skip = [options.out, options.out.resolve().parent / ".bantin-cache"]
     watcher = SourceWatcher(watched_folders(options), skip, builder.request)
     builder.start()
     watcher.start()
     _stop_on_sigterm(server)
-    print(f"web editing room on {options.base_url}admin/ (saves into {_short(str(options.content))}/)",
-          file=sys.stderr)
-    print(f"serving {options.out}/ on {options.base_url} (Ctrl-C to stop); "
-          f"watching {', '.join(_short(str(f)) for f in watcher.folders)}", file=sys.stderr, flush=True)
+    print(translate(msg("web editing room on {url}admin/ (saves into {content}/)", url=options.base_url,
+                        content=_short(str(options.content))), lang), file=sys.stderr)
+    print(translate(msg("serving {out}/ on {url} (Ctrl-C to stop); watching {folders}", out=str(options.out),
+                        url=options.base_url, folders=", ".join(_short(str(f)) for f in watcher.folders)), lang),
+          file=sys.stderr, flush=True)
     try:
         server.serve(port=args.port, host=args.host, debug=False, restart_delay=0)
     except OSError as error:
-        print(f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        print(translate(msg("error: cannot listen on {host}:{port}: {error}", host=args.host, port=args.port,
+                            error=str(error)), lang), file=sys.stderr)
         return 1
     finally:
         watcher.stop()
@@ -246,10 +261,14 @@ class _Counter:
             self.handle = start_in_background(self.args.counter_db, self.options.out, self.args.host,
                                               self.args.counter_port, origin=f"http://{host}:{self.args.port}")
         except (ManifestError, OSError, ValueError) as error:
-            print(f"warning: the view counter did not start ({error}); pages show no view counts",
-                  file=sys.stderr)
+            self._say(msg("warning: the view counter did not start ({error}); pages show no view counts",
+                          error=str(error)))
             return
-        print(f"view counter on {self.handle.url}, database {self.args.counter_db}", file=sys.stderr)
+        self._say(msg("view counter on {url}, database {db}", url=self.handle.url, db=str(self.args.counter_db)))
+
+    def _say(self, message: str) -> None:
+        lang = choose_language(self.args.lang, read_language(self.options.content))
+        print(translate(message, lang), file=sys.stderr)
 
     def stop(self) -> None:
         if self.handle is not None:
