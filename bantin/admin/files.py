@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..builtin import PROJECT_ROOT
+from ..messages import msg
 from ..problems import BuildFailed, Problem
 from ..source.load import Content
 from .cmsconfig import cms_config, config_yaml
@@ -34,8 +35,8 @@ def bundle_files() -> dict[str, Path]:
     js_yaml = node_modules() / "js-yaml" / "dist" / "js-yaml.min.js"
     if not (dist / "decap-cms.js").is_file() or not js_yaml.is_file():
         raise BuildFailed([Problem("site.yaml", 0, "admin.enabled",
-                                   "the web editing room is enabled but Decap CMS is not installed",
-                                   "run `npm ci` in the bantin folder (./dev serve and ./dev test do it)")])
+                                   msg("the web editing room is enabled but Decap CMS is not installed"),
+                                   msg("run `npm ci` in the bantin folder (./dev serve and ./dev test do it)"))])
     files = {p.name: p for p in sorted(dist.iterdir())
              if p.name.endswith((".decap-cms.js", ".wasm")) or p.name in ("decap-cms.js", "decap-cms.js.LICENSE.txt")}
     return files | {"js-yaml.min.js": js_yaml, "bantin-cms.js": OWN_SCRIPT}

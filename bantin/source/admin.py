@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .fields import Fields
+from ..messages import msg
 from ..text import shorten
 
 ADMIN_KEYS = ("enabled", "backend", "repo", "branch", "workflow", "auth_url")
@@ -47,23 +48,25 @@ def parse_admin(f: Fields) -> AdminSettings:
     enabled = sub.boolean("enabled", default=False)
     backend = _choice(sub, "backend", BACKENDS)
     workflow = _choice(sub, "workflow", WORKFLOWS)
-    repo = sub.text("repo", required=enabled, hint="add `repo: owner/name` (the GitHub repository)") or ""
+    repo = sub.text("repo", required=enabled, hint=msg("add `repo: owner/name` (the GitHub repository)")) or ""
     if repo and not _REPO.fullmatch(repo):
-        sub.error("repo", f"`{shorten(repo)}` is not a GitHub repository", "write it as `owner/name`")
+        sub.error("repo", msg("`{repo}` is not a GitHub repository", repo=shorten(repo)),
+                  msg("write it as `owner/name`"))
     branch = sub.text("branch") or "main"
     if not _BRANCH.fullmatch(branch):
-        sub.error("branch", f"`{shorten(branch)}` is not a branch name", "e.g. `main`")
+        sub.error("branch", msg("`{branch}` is not a branch name", branch=shorten(branch)), msg("e.g. `main`"))
     auth_url = sub.text("auth_url")
     if auth_url and (urlsplit(auth_url).scheme != "https" or not urlsplit(auth_url).netloc):
-        sub.error("auth_url", f"must be an https:// address, not `{shorten(auth_url)}`",
-                  "the address of the OAuth proxy, e.g. `https://cms-auth.example.vn`")
+        sub.error("auth_url", msg("must be an https:// address, not `{url}`", url=shorten(auth_url)),
+                  msg("the address of the OAuth proxy, e.g. `https://cms-auth.example.vn`"))
     return AdminSettings(enabled, backend, repo, branch, workflow, auth_url.rstrip("/") if auth_url else None)
 
 
 def _choice(f: Fields, key: str, choices: tuple[str, ...]) -> str:
     value = f.text(key) or choices[0]
     if value not in choices:
-        f.error(key, f"unknown {key} `{shorten(value)}`", "use " + " or ".join(f"`{c}`" for c in choices))
+        f.error(key, msg("unknown value `{value}`", value=shorten(value)),
+                msg("use one of {choices}", choices=", ".join(f"`{c}`" for c in choices)))
         return choices[0]
     return value
 
