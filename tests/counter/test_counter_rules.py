@@ -150,7 +150,8 @@ def test_store_batches_survive_a_reopen(tmp_path: Path):
 def test_store_keeps_no_visitor_data(tmp_path: Path):
     conn = connect(tmp_path / "c.sqlite3")
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"page_views", "daily_views", "site_counts", "baseline"}
+    assert tables == {"page_views", "daily_views", "site_counts", "baseline", "meta", "poll_votes",
+                      "poll_voters"}
 
 
 def test_top_is_most_viewed_first_then_by_path():
