@@ -299,7 +299,8 @@ class HttpProtocol(asyncio.Protocol):
             return None
         length_text = headers.get("content-length", "0")
         # isdigit alone lets '²' and '١' through, and int() of 5,000 digits raises.
-        if not (0 < len(length_text) <= LENGTH_DIGITS_MAX and length_text.isascii() and length_text.isdigit()):
+        if not (0 < len(length_text) <= LENGTH_DIGITS_MAX and length_text.isascii()
+                and length_text.isdigit()):
             self.fail(400, "bad_request", "Invalid Content-Length.")
             return None
         length = int(length_text)
