@@ -137,11 +137,13 @@ class Api(Application):
     def client_ip(self, request: Request) -> str:
         """The reader's address: the socket peer, or with --trust-proxy the rightmost
         X-Forwarded-For hop that is not one of our proxies (guard.client_address)."""
-        config = self.counter.config
-        if not config.trust_proxy:
-            return request.peer
-        return guard.client_address(request.peer, request.headers.get("x-forwarded-for"),
-                                    self.counter.trusted)
+        if request.client is None:
+            if self.counter.config.trust_proxy:
+                request.client = guard.client_address(request.peer, request.headers.get("x-forwarded-for"),
+                                                      self.counter.trusted)
+            else:
+                request.client = request.peer
+        return request.client
 
     def rate_limit(self, request: Request) -> None:
         """Token bucket per client (IP + User-Agent) and a looser one per IP, in memory only.

@@ -66,6 +66,7 @@ class Request:
     body: bytes
     peer: str
     _query: dict[str, list[str]] | None = field(default=None, repr=False)
+    client: str | None = field(default=None, repr=False)  # the reader's address, once worked out
 
     @property
     def query(self) -> dict[str, list[str]]:
