@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .i18n import LANGUAGES
+from .messages import choose_language, msg, translate
 from .pipeline import Options, build, check
-from .problems import BuildFailed, InternalError, Problem, display_path, sort_key
+from .problems import BuildFailed, InternalError, Problem, display_path, report_line, sort_key
+from .source.config import read_language
 
 EXIT_INTERNAL = 70  # sysexits EX_SOFTWARE: a bug, where 1 means problems in the content
 from .dev.progress import progress_for, summary
@@ -17,6 +20,17 @@ from .dev.progress import progress_for, summary
 def _content_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
     parser.add_argument("--strict", action="store_true", help="treat statistics warnings as errors")
+    _lang_arg(parser)
+
+
+def _lang_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=LANGUAGES,
+                        help="language of the messages (default: site.yaml's `language`, else LANG)")
+
+
+def language(args: argparse.Namespace) -> str:
+    """The language to print messages in: --lang, else the site's, else the editor's locale."""
+    return choose_language(args.lang, read_language(args.content))
 
 
 def _build_args(parser: argparse.ArgumentParser) -> None:
@@ -78,6 +92,7 @@ def _new_args(parser: argparse.ArgumentParser) -> None:
     unit.add_argument("--level", help="province | district | commune | branch")
     for sub in (article, unit):
         sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
+        _lang_arg(sub)
 
 
 def options_from(args: argparse.Namespace, **overrides) -> Options:
@@ -94,19 +109,24 @@ def options_from(args: argparse.Namespace, **overrides) -> Options:
     return Options(**values)
 
 
-def print_problems(problems: list[Problem], fmt: str = "human", stream=None) -> None:
-    """Problems in the chosen format: human lines, JSON for tools, or GitHub annotations."""
+def print_problems(problems: list[Problem], fmt: str = "human", stream=None, language: str = "en") -> None:
+    """Problems in the chosen format and language: human lines, JSON for tools, or GitHub annotations."""
     stream = stream or sys.stderr  # looked up now, so a redirected stderr is honoured
     if fmt == "json":
         import json
-        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=1), file=sys.stdout)
+        shown = [p.translated(language).as_dict() for p in problems]
+        print(json.dumps(shown, ensure_ascii=False, indent=1), file=sys.stdout)
         return
     for p in problems:
         if fmt == "github":
-            print(annotation(p), file=sys.stdout)
+            print(annotation(p.translated(language)), file=sys.stdout)
         else:
-            label = "error" if p.severity == "error" else "warning"
-            print(f"{label}: {p}", file=stream)
+            print(report_line(p, language), file=stream)
+
+
+def say(message: str, language: str) -> None:
+    """One line for the editor on stderr, in `language`."""
+    print(translate(message, language), file=sys.stderr)
 
 
 def annotation(problem: Problem) -> str:
@@ -130,28 +150,32 @@ def _escape_property(text: str) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    lang = language(args)
     try:
-        report = build(options_from(args), progress_for(sys.stderr))
+        report = build(options_from(args), progress_for(sys.stderr, language=lang))
     except BuildFailed as failed:
-        print_problems(failed.problems)
-        print(f"build failed: {len(failed.problems)} problem(s); {args.out}/ was left as it was", file=sys.stderr)
+        print_problems(failed.problems, language=lang)
+        say(msg("build failed: {count} problem(s); {out}/ was left as it was", count=len(failed.problems),
+                out=str(args.out)), lang)
         return 1
     except InternalError as bug:
-        print(f"{bug.details}\ninternal error {bug.where}: this is a bug in bantin, not in your content; "
-              f"{args.out}/ was left as it was", file=sys.stderr)
+        print(bug.details, file=sys.stderr)  # the traceback stays as Python wrote it
+        say(msg("internal error {where}: this is a bug in bantin, not in your content; {out}/ was left as it was",
+                where=bug.where, out=str(args.out)), lang)
         return EXIT_INTERNAL
-    print_problems(report.warnings)
-    print(summary(report, args.out))
+    print_problems(report.warnings, language=lang)
+    print(summary(report, args.out, lang))
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     content, problems = check(Options(content=args.content, out=Path("site"), strict=args.strict))
+    lang = args.lang or (content.config.language if content else None) or language(args)
     problems = sorted(problems, key=sort_key)  # file order, so editors fix them top to bottom
-    print_problems(problems, args.format)
+    print_problems(problems, args.format, language=lang)
     errors = sum(p.severity == "error" for p in problems)
     if args.format != "json":  # JSON readers want stdout alone; the count goes to the log otherwise
-        print(f"{errors} error(s), {len(problems) - errors} warning(s)", file=sys.stderr)
+        say(msg("{errors} error(s), {warnings} warning(s)", errors=errors, warnings=len(problems) - errors), lang)
     return 1 if errors else 0
 
 
@@ -171,9 +195,9 @@ def cmd_new(args: argparse.Namespace) -> int:
             new = scaffold.new_unit(catalog, args.name, args.parent, args.level)
         path = scaffold.create(new)
     except scaffold.ScaffoldError as failed:
-        print_problems(failed.problems)
+        print_problems(failed.problems, language=language(args))
         return 1
-    print(f"created {display_path(path)}")
+    print(translate(msg("created {path}", path=display_path(path)), language(args)))
     return 0
 
 

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .opendata import JSON_PATH as UNITS_JSON
+from ..messages import msg
 from ..problems import BuildFailed, Problem
 
 INDEX_DIR = "pagefind"
@@ -173,7 +174,7 @@ def run_pagefind(pages: list[tuple[str, str]], out_dir: Path, language: str) -> 
                    "--force-language", language, "--silent"]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BuildFailed([Problem(INDEX_DIR, 0, "", f"Pagefind failed: {(done.stderr or done.stdout).strip()}")])
+        raise BuildFailed([Problem(INDEX_DIR, 0, "", msg("Pagefind failed: {output}", output=(done.stderr or done.stdout).strip()))])
 
 
 def pagefind_binary() -> Path:
@@ -184,8 +185,8 @@ def pagefind_binary() -> Path:
     except ImportError:
         binary = None
     if binary is None or not binary.is_file():
-        raise BuildFailed([Problem(INDEX_DIR, 0, "", "the Pagefind binary is not installed",
-                                   "pip install -r requirements.txt (pagefind[extended]), or build with --no-search")])
+        raise BuildFailed([Problem(INDEX_DIR, 0, "", msg("the Pagefind binary is not installed"),
+                                   msg("pip install -r requirements.txt (pagefind[extended]), or build with --no-search"))])
     return binary
 
 

@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..i18n import format_long_date, translator
+from ..messages import msg
 from ..problems import ContentError, InternalError, Problem, display_path
 from ..site import urls as U
 from ..site.model import SiteModel
@@ -161,10 +162,14 @@ class PageFailed(Exception):
 
 def template_problem(err: jinja2.TemplateError, page: str) -> Problem:
     """A template error as `templates/x.html:line: message`, from the frame that raised it."""
-    where = f" (building {page})"
+    # Jinja's own text stays English (technical); what it is and where is the editor's language.
     if isinstance(err, jinja2.TemplateSyntaxError):
-        return Problem(err.filename or err.name or "template", err.lineno or 0, "", f"template error: {err.message}{where}")
+        return Problem(err.filename or err.name or "template", err.lineno or 0, "", _template_error(err.message, page))
     for frame in reversed(traceback.extract_tb(err.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".txt")):
-            return Problem(display_path(Path(frame.filename)), frame.lineno or 0, "", f"template error: {err}{where}")
-    return Problem("templates", 0, "", f"template error: {err}{where}")
+            return Problem(display_path(Path(frame.filename)), frame.lineno or 0, "", _template_error(err, page))
+    return Problem("templates", 0, "", _template_error(err, page))
+
+
+def _template_error(error: object, page: str) -> str:
+    return msg("template error: {error} (building {page})", error=str(error), page=page)

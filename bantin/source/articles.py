@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from .fields import Fields
 from .markdown_limits import limit_problem
+from ..messages import msg
 from ..problems import Problem
 from .parse import Document
 from ..text import is_slug, shorten, slugify
@@ -135,13 +136,13 @@ _PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def _slug(f: Fields, stem: str) -> str:
     given = f.text("slug")
     if given is not None and not is_slug(given):
-        f.error("slug", f"`{shorten(given)}` is not a slug", f"use `{shorten(slugify(given))}`")
+        f.error("slug", msg("`{slug}` is not a slug", slug=shorten(given)), msg("use `{slug}`", slug=shorten(slugify(given))))
     if given and is_slug(given):
         return given
     slug = stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
     if not slug and given is None:  # the address would be /tin-tuc/2024/01//
-        f.problems.append(Problem(f.path, 0, "", "the file name has no letters or digits to make an address of",
-                                  "rename the file, e.g. bai-viet.md, or add `slug: …`"))
+        f.problems.append(Problem(f.path, 0, "", msg("the file name has no letters or digits to make an address of"),
+                                  msg("rename the file, e.g. bai-viet.md, or add `slug: …`")))
     return slug
 
 
@@ -151,14 +152,14 @@ def _tags(f: Fields) -> tuple[Tag, ...]:
         return ()
     items = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else None
     if items is None:
-        f.error("tags", "must be a list", "write `tags: [Chi bộ bốn tốt, Chỉ thị 05]`")
+        f.error("tags", msg("must be a list"), msg("write `tags: [Chi bộ bốn tốt, Chỉ thị 05]`"))
         return ()
     tags: dict[str, Tag] = {}
     for item in items:
         label = str(item).strip() if item is not None and not isinstance(item, (dict, list)) else ""
         tag = _tag(label) if label else None
         if tag is None:
-            f.error("tags", f"`{shorten(item)}` is not a usable tag", "each tag needs letters or digits")
+            f.error("tags", msg("`{tag}` is not a usable tag", tag=shorten(item)), msg("each tag needs letters or digits"))
             continue
         tags.setdefault(tag.slug, tag)
     return tuple(tags.values())
@@ -176,11 +177,11 @@ def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Art
     f = Fields(doc.meta, shown, problems=list(doc.problems))
     f.reject_unknown(ARTICLE_KEYS)
     title = f.text("title", required=True)
-    raw_date = f.get("date", required=True, hint="add `date: 2024-01-09 06:25`")
+    raw_date = f.get("date", required=True, hint=msg("add `date: 2024-01-09 06:25`"))
     moment = parse_date(str(raw_date), tz) if raw_date is not None else None
     if raw_date is not None and moment is None:
-        f.error("date", f"cannot read the date `{shorten(raw_date)}`",
-                "write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-09 06:25`")
+        f.error("date", msg("cannot read the date `{date}`", date=shorten(raw_date)),
+                msg("write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-09 06:25`"))
     article = None
     if title and moment:
         article = Article(
