@@ -95,3 +95,20 @@ def test_a_client_that_pipelines_and_never_reads_is_dropped(guarded: CounterHand
     assert sent < 64 * 1024 * 1024
     assert Api(guarded.port).request("GET", "/api/counts?path=/").status == 200
     flooder.close()
+
+
+def test_a_large_import_pipelined_behind_a_hit_is_still_read(guarded: CounterHandle):
+    import json
+
+    hit = json.dumps({"path": "/tin-tuc/a/"}).encode()
+    body = ("path,views\n/tin-tuc/a/,5\n" + "\n" * 600_000).encode()   # ~600 KB, over the read high-water mark
+    data = (f"POST /api/hit HTTP/1.1\r\nHost: x\r\nUser-Agent: Mozilla/5.0 Firefox/120\r\nOrigin: {ORIGIN}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(hit)}\r\n\r\n").encode() + hit
+    data += (f"POST /api/import HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nAuthorization: Bearer none\r\n"
+             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+    sock = connect_from(ATTACKER, guarded.port)
+    sock.sendall(data)
+    answer = closed_by_server(sock) or b""
+    # Both answered: the hit, then the import (refused for its token, which needs the whole body read).
+    assert answer.startswith(b"HTTP/1.1 200 ") and b"HTTP/1.1 403 " in answer, answer[:300]
+    sock.close()
