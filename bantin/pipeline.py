@@ -232,7 +232,7 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
         parent.queries.record = Memo(salt)
     first = render_first(parent, job, session) if caching and session else {}
     current, todo = split_current(parent, job.specs, skip=first.keys())
-    in_place = caching and not options.search and len(todo) <= IN_PLACE_SHARE * len(job.specs)
+    in_place = caching and len(todo) <= IN_PLACE_SHARE * len(job.specs)
     stamps_file = files.stamps if files else None
     output = open_output(options.out, in_place, load_stamps(stamps_file))
     try:
@@ -279,9 +279,9 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     for name, data in opendata.open_data_files(job.table, model.units, model.config.rating_scale).items():
         output.write(name, data)
     output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))
-    if options.search and isinstance(output, Stage):
+    if options.search:
         from .output.search import index_site
-        index_site(output.path, model.config.language, previous=output.out)
+        index_site(output, model, model.config.language)
 
 
 def keep_markdown(cache: MarkdownCache | None, new: dict, used: set) -> None:
