@@ -2,8 +2,9 @@
  *
  * The index holds folded words (lowercase, no tones, đ → d), so the query is folded the same way and
  * searched once. Each page's first TITLE_SLOTS word places hold its title, so a result whose matched
- * places there cover every query word ranks first (then Pagefind's score; ties stay newest first,
- * the index's page order). "Mới nhất" asks each shard, newest first, for its results by date.
+ * places there cover every query word ranks first; then newest first. Shards are asked one at a
+ * time, newest first, for their results by date, and the first results show as soon as they are
+ * certain of their place.
  * See docs/search.md.
  */
 (() => {
@@ -32,13 +33,6 @@
    * (the title's words are listed once each) are at least as many as the query's words. */
   const inTitle = (result, count) => result.words.filter((place) => place < TITLE_SLOTS).length >= count;
 
-  /** Results whose title holds every query word first; otherwise Pagefind's order is kept. */
-  const rank = (results, count) => {
-    const first = [], rest = [];
-    for (const result of results) (inTitle(result, count) ? first : rest).push(result);
-    return first.concat(rest);
-  };
-
   /** The excerpt as text nodes, with <mark> around words that start with a query word. */
   const excerptNodes = (text, words) => text.split(/([\p{L}\p{N}]+)/u).map((part, i) => {
     const folded = fold(part);
@@ -56,7 +50,7 @@
   const formatCount = (n) => n.toLocaleString(document.documentElement.lang === "vi" ? "vi-VN" : "en-US");
 
   // Exposed for tests of the pure helpers in a real browser.
-  window.bantinSearch = { fold, nfc, queryWords, rank };
+  window.bantinSearch = { fold, nfc, queryWords, inTitle };
 
   const section = document.querySelector("[data-search]");
   const form = document.querySelector("[data-search-form]");
@@ -125,7 +119,8 @@
   /** Years from the shard names ("2024", "2024-07"), newest first. */
   const fillYears = (names) => {
     const select = form.querySelector("select[data-filter=year]");
-    for (const year of new Set(names.map((name) => name.slice(0, 4)))) addOption(select, year, year);
+    const years = names.filter((name) => /^\d{4}/.test(name)).map((name) => name.slice(0, 4));
+    for (const year of new Set(years)) addOption(select, year, year);
   };
 
   const chosenFilters = () => {
@@ -160,23 +155,27 @@
     }
   };
 
-  /** One search: {total, words, results, next()} where next() adds the next shard's results by
-   * date ("Mới nhất") and returns false when there are no more shards to ask. */
+  /** One search: {total, words, results, next()}. `results` is the final order so far, and next()
+   * extends it by asking one more shard (newest first) for its results by date; false when every
+   * shard with results was asked. By relevance, results whose title holds every query word come
+   * first, newest first, then the others, newest first: Pagefind's scores within each group are
+   * (nearly) equal, since each page lists its words once and page length does not count. */
   const find = async (query, filters, newest) => {
     const words = queryWords(query);
     const term = words.join(" ");
     const all = await pagefind.search(term, { filters });
-    const found = { total: all.results.length, words, results: [], shard: 0 };
-    if (!newest) {
-      found.results = rank(all.results, words.length);
-      found.next = async () => false;
-      return found;
-    }
+    const titled = newest ? all.results.length : all.results.filter((r) => inTitle(r, words.length)).length;
+    const counts = all.filters.shard || {};
+    const queue = shards.filter((shard) => counts[shard] !== 0);
+    const first = [], rest = [];
+    const found = { total: all.results.length, words, results: [] };
     found.next = async () => {
-      if (found.shard >= shards.length) return false;
-      const shard = shards[found.shard++];
+      if (!queue.length) return false;
+      const shard = queue.shift();
       const mine = await pagefind.search(term, { filters: { ...filters, shard }, sort: { date: "desc" } });
-      found.results.push(...mine.results);
+      for (const result of mine.results) (newest || inTitle(result, words.length) ? first : rest).push(result);
+      // Until every title match is found, only title matches are certain of their place.
+      found.results = first.length < titled && queue.length ? first.slice() : first.concat(rest);
       return true;
     };
     return found;
@@ -202,7 +201,7 @@
     setStatus(strings.tLoading);
     const found = await find(query, chosenFilters(), newestFirst());
     if (mine !== generation) return; // a newer search started meanwhile
-    current = { ...found, query, shown: 0 };
+    current = Object.assign(found, { shown: 0 }); // next() replaces found.results: keep the same object
     await showMore(mine);
     if (mine !== generation) return;
     // The count is announced (aria-live) once the first results are on the page, not before.

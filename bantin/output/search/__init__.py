@@ -1,7 +1,7 @@
 """Full-text search: a Pagefind index per shard of the site (see docs/search.md).
 
 Articles are split by year (a big year by months), so an edit re-indexes one shard and each
-Pagefind run stays small in memory; units and standalone pages ride in the newest shard. The
+Pagefind run stays small in memory; units and standalone pages have a shard of their own, last. The
 pages Pagefind reads are made from the site model (documents.py), with their words folded so one
 query finds every spelling. A shard whose documents did not change keeps its published files.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ...site.model import SiteModel
 from ..writer import Stage, Update
-from .documents import BODY_WORDS, Document, documents, newest_first, page_html
+from .documents import BODY_WORDS, Document, newest_first, page_html, site_documents
 from .pagefind import PAGEFIND_VERSION, finish, start_pagefind
 
 INDEX_DIR = "pagefind"
@@ -25,17 +25,18 @@ STAMP_FILE = "_bantin/search.json"  # what each shard was built from
 FORMAT_VERSION = 4  # the digests below include it: a new way of preparing pages rebuilds every shard
 SHARD_PAGES = 2500  # a bigger year is split by months; Pagefind takes ~0.15 MB of memory per page
 MONTH_SPLITS = (1, 2, 3, 4, 6, 12)
+OTHER_SHARD = "khac"  # units and standalone pages: undated, so after every article
 
 
 def index_site(output: Stage | Update, model: SiteModel, language: str, body_words: int = BODY_WORDS) -> None:
     """Publish `pagefind/` for `model` through `output`: changed shards are indexed again,
     the others keep the previous build's files."""
-    shards = shard_documents(documents(model, language, body_words))
+    shards = shard_documents(site_documents(model, language, body_words))
     digests = {shard: shard_digest(docs, language) for shard, docs in shards.items()}
     previous = previous_digests(output.out)
     changed = [s for s in shards if previous.get(s) != digests[s] or not output.keep_tree(f"{INDEX_DIR}/{s}")]
     build_shards(output, {s: shards[s] for s in changed}, language)
-    order = sorted(shards, reverse=True)
+    order = sorted((s for s in shards if s != OTHER_SHARD), reverse=True) + [s for s in shards if s == OTHER_SHARD]
     output.write(SHARDS_FILE, shards_json(order))
     output.write(UNITS_FILE, units_json(model))
     stamp = {"version": FORMAT_VERSION, "pagefind": PAGEFIND_VERSION, "shards": digests}
@@ -44,8 +45,10 @@ def index_site(output: Stage | Update, model: SiteModel, language: str, body_wor
 
 def shard_of(doc: Document, sizes: dict[int, int]) -> str:
     """The shard a document belongs to: its year ("2024"), or the year's first month of its block
-    ("2024-07") when the year holds more than SHARD_PAGES articles. Undated pages go with the newest."""
-    year = doc.year if doc.year is not None else max(sizes, default=0)
+    ("2024-07") when the year holds more than SHARD_PAGES articles; units and pages: OTHER_SHARD."""
+    if doc.year is None:
+        return OTHER_SHARD
+    year = doc.year
     splits = next((n for n in MONTH_SPLITS if sizes.get(year, 0) <= n * SHARD_PAGES), 12)
     if splits == 1:
         return f"{year:04d}"
@@ -110,7 +113,8 @@ def write_pages(folder: Path, docs: list[Document]) -> Path:
 
 
 def shards_json(order: list[str]) -> bytes:
-    """The shards newest first: the first is Pagefind's primary index, the others are merged."""
+    """The shards, newest first and OTHER_SHARD last: the first is Pagefind's primary index,
+    the others are merged into it."""
     return json.dumps({"version": 1, "shards": order}, separators=(",", ":")).encode()
 
 

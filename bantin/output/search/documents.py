@@ -65,7 +65,7 @@ def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def documents(model: SiteModel, language: str, body_words: int = BODY_WORDS) -> list[Document]:
+def site_documents(model: SiteModel, language: str, body_words: int = BODY_WORDS) -> list[Document]:
     """Every article, unit and standalone page of the site, in a stable order."""
     categories = model.config.categories
     docs = [article_document(a, model, categories, language, body_words) for a in model.articles]
