@@ -238,7 +238,7 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
         parent.queries.record = Memo(salt)
     first = render_first(parent, job, session) if caching and session else {}
     current, todo = split_current(parent, job.specs, skip=first.keys())
-    in_place = caching and not options.search and len(todo) <= IN_PLACE_SHARE * len(job.specs)
+    in_place = caching and len(todo) <= IN_PLACE_SHARE * len(job.specs)
     stamps_file = files.stamps if files else None
     output = open_output(options.out, in_place, load_stamps(stamps_file))
     try:
@@ -288,9 +288,9 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     if model.config.admin.enabled:
         from .admin.files import write_admin
         write_admin(output, model.content, model.config.base_path + job.assets.get("css/site.css", ""))
-    if options.search and isinstance(output, Stage):
+    if options.search:
         from .output.search import index_site
-        index_site(output.path, model.config.language, previous=output.out)
+        index_site(output, model, model.config.language)
 
 
 def keep_markdown(cache: MarkdownCache | None, new: dict, used: set) -> None:
