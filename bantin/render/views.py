@@ -24,8 +24,9 @@ from .bodies import limit_error_problem
 from .markup import MarkdownLimitError
 
 PAGE_WINDOW = 2
-HOME_LATEST = 8
-HOME_BLOCK = 5
+HOME_SECONDARY = 4  # beside the lead story
+HOME_LATEST = 6
+HOME_BLOCK = 4  # per category: one story with its photo and three titles
 FEED_ENTRIES = 20
 UNIT_NEWS = 12
 NOT_FOUND_LATEST = 5
@@ -159,14 +160,30 @@ class Views:
     # -- page kinds ------------------------------------------------------------------
     def _home(self, spec: PageSpec) -> dict:
         cfg = self.config
-        latest = self.q.ask("latest", HOME_LATEST + 1)
-        blocks = [{"label": label, "url": self.urls.url(U.category(cat)),
-                   "items": self.cards(listing[:HOME_BLOCK])}
-                  for cat, label in cfg.categories.items() if (listing := self.q.ask("listing", "category", cat))]
-        return {"featured": self.card(latest[0]) if latest else None,
-                "latest": self.cards(latest[1:]), "blocks": blocks,
+        latest = self.q.ask("latest", HOME_LATEST + HOME_SECONDARY + 1)
+        lead, secondary = self._top_stories(self.q.ask("featured"), latest)
+        shown = {card["path"] for card in [lead, *secondary] if card}
+        newest = [path for path in latest if path not in shown][:HOME_LATEST]
+        shown.update(newest)
+        blocks = []
+        for cat, label in cfg.categories.items():
+            items = [p for p in self.q.ask("listing", "category", cat) if p not in shown][:HOME_BLOCK]
+            shown.update(items)
+            if items:
+                blocks.append({"label": label, "url": self.urls.url(U.category(cat)), "items": self.cards(items)})
+        return {"lead": lead, "secondary": secondary, "latest": self.cards(newest), "blocks": blocks,
                 "units": [self.unit_link(u) for u in self.q.ask("children", cfg.root_unit)],
                 "page": {"description": cfg.description or cfg.title}}
+
+    def _top_stories(self, featured: tuple[str, ...], latest: tuple[str, ...]) -> tuple[dict | None, list[dict]]:
+        """The lead (the first featured article with a photo, else the newest with one) and up to
+        HOME_SECONDARY secondary stories: the other featured ones, topped up with the newest."""
+        candidates = self.cards(featured) or self.cards(latest[:HOME_LATEST])
+        lead = next((c for c in candidates if c["image"]), candidates[0] if candidates else None)
+        rest = [c for c in self.cards(featured) if lead and c["path"] != lead["path"]][:HOME_SECONDARY]
+        taken = {c["path"] for c in [lead, *rest] if c}
+        rest += [c for c in self.cards(latest) if c["path"] not in taken][:HOME_SECONDARY - len(rest)]
+        return lead, rest
 
     def _article(self, spec: PageSpec, path: str) -> dict:
         a = self.q.ask("article", path)
