@@ -121,7 +121,8 @@ class Renderer:
                 "banners": [{"title": b.title, "url": self.link(b.url), "image": self.views.image(b.image)}
                             for b in config.banners],
                 "most_read": most_read(self.job.model, self.job.counts, self.urls),
-                "site_visits": self.job.counts.site_visits, "archive_url": self.urls.url(U.ARCHIVE),
+                "site_visits": self.job.counts.site_visits, "article_views": article_views(self.job.model, self.job.counts),
+                "articles_prefix": self.urls.url(U.ARTICLES), "archive_url": self.urls.url(U.ARCHIVE),
                 "years": [{"year": year, "url": self.urls.url(U.archive(year))}
                           for year in sorted({k[0] for k in self.job.model.archive}, reverse=True)]}
 
@@ -149,6 +150,13 @@ def most_read(model: SiteModel, counts: Counts, urls: U.Urls) -> list[dict]:
     items = counts.top.get("7d") or counts.top.get("all") or ()
     return [{"title": titles[path], "url": urls.url(path), "path": path, "views": views}
             for path, views in items if path in titles][:10]
+
+
+def article_views(model: SiteModel, counts: Counts) -> int | None:
+    """"Số lần xem các bài viết": the snapshot's views of published articles; None without a snapshot."""
+    if counts.site_visits is None:
+        return None
+    return sum(counts.views.get(a.site_path, 0) for a in model.articles)
 
 
 class PageFailed(Exception):

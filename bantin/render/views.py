@@ -123,8 +123,9 @@ class Views:
                 "width": size[0] if size else None, "height": size[1] if size else None}
 
     def views_text(self, path: str) -> str:
+        """A baked view count; "" (and the label hidden) until there is at least one view."""
         value = self.counts.views.get(path)
-        return format_number(value, self.language) if value is not None else ""
+        return format_number(value, self.language) if value else ""
 
     def unit_link(self, unit_id: str) -> dict:
         unit = self.q.ask("unit", unit_id)
