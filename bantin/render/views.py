@@ -6,6 +6,7 @@ Templates never see the model. Trusted HTML (converted Markdown, rendered fragme
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Protocol
@@ -33,6 +34,17 @@ NOT_FOUND_LATEST = 5
 
 Translate = Callable[..., str]
 ToHtml = Callable[[str, Queries], Markup]
+
+
+_OPENING = re.compile(r'(^|[\s(\[{\u2014\u2013-])"')
+
+
+def curly_quotes(text: str) -> str:
+    """Front-matter text with the quotes Vietnamese print uses (“ ”), as Markdown bodies get from
+    smarty: a quote at the start or after a space or bracket opens, any other closes."""
+    if '"' not in text:
+        return text
+    return _OPENING.sub(lambda m: m.group(1) + "\u201c", text).replace('"', "\u201d")
 
 
 class Outside(Protocol):
@@ -101,10 +113,10 @@ class Views:
         a = q.ask("article", path)
         category = self.config.categories.get(a.category) if a.category else None
         return {
-            "title": a.title, "url": self.urls.url(a.site_path), "path": a.site_path,
+            "title": curly_quotes(a.title), "url": self.urls.url(a.site_path), "path": a.site_path,
             "date": format_short(a.date, self.language), "iso": a.date.isoformat(),
-            "summary": a.summary or first_paragraph(a.body),
-            "image": self.image(a.image), "image_caption": a.image_caption or "",
+            "summary": curly_quotes(a.summary or first_paragraph(a.body)),
+            "image": self.image(a.image), "image_caption": curly_quotes(a.image_caption or ""),
             "category": {"label": category, "url": self.urls.url(U.category(a.category))} if category else None,
             "views": self.views_text(a.site_path),
         }
