@@ -267,7 +267,7 @@ def page_salt(job: RenderJob, renderer: Renderer) -> str:
     """Everything every page depends on besides what it asks of the model: code, libraries,
     templates, settings, the globals all templates see and the baked counts."""
     return digest_value((environment_digest(), folder_digest(job.template_folders), job.model.config,
-                         renderer.site(), renderer.menu(), renderer.links(), renderer.side(), job.assets,
+                         renderer.site(), renderer.menu(), renderer.footer_pages(), renderer.links(), renderer.side(), job.assets,
                          job.counts, job.counter_endpoint))
 
 
