@@ -26,11 +26,12 @@ from .incremental.pages import render_first, split_current
 from .incremental.parallel import WorkerSetup, render_pages
 from .incremental.templates import template_cache
 from .incremental.store import CacheFiles
-from .incremental.unchanged import Shortcut, load_parsed, parsed_key, save_parsed
+from .incremental.unchanged import Shortcut, load_parsed, parsed_key, remembered_digests, save_parsed
 from .output import assets as assets_out
 from .output import manifest, opendata
 from .output import images
 from .output.writer import Stage, Update, abandon, check_out_folder, commit, open_output
+from .messages import msg
 from .problems import BuildFailed, Problem, display_path
 from .render import stats_views
 from .render.bodies import Bodies
@@ -138,8 +139,8 @@ def build_time(options: Options, tz) -> datetime:
     try:
         return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(tz)
     except (ValueError, OverflowError, OSError):
-        raise BuildFailed([Problem("SOURCE_DATE_EPOCH", 0, "", f"`{epoch[:40]}` is not a time",
-                                   "set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`")]) from None
+        raise BuildFailed([Problem("SOURCE_DATE_EPOCH", 0, "", msg("`{value}` is not a time", value=epoch[:40]),
+                                   msg("set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`"))]) from None
 
 
 def build(options: Options, progress: Progress | None = None, session: Session | None = None) -> Report:
@@ -151,17 +152,20 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     if shortcut and shortcut.site_is_current(lambda tz: build_time(options, tz), options.out):
         return Report(pages=shortcut.last.pages, unchanged=shortcut.last.files, warnings=shortcut.last.problems(),
                       seconds=time.perf_counter() - started)
-    parsed = session.parsed if session else load_parsed(files.parsed if files else None, parsed_key(options.content))
+    parsed, digests = (session.parsed, {}) if session else load_parsed(files.parsed if files else None,
+                                                                         parsed_key(options.content))
     content, table, problems = validate(options, parsed)
-    if files and session is None and parsed.reads:
-        save_parsed(files.parsed, parsed_key(options.content), parsed)
     if content is None:
         raise BuildFailed([p for p in problems if p.severity == "error"])
     if options.base_url:
         content = replace(content, config=content.config.with_base_url(options.base_url))
     now = build_time(options, content.config.tz)
     job = prepare(options, content, table, now)
-    report = render_site(options, job, progress, session)
+    remembered = session.remembered if session else remembered_digests(parsed, digests)
+    known = len(remembered)
+    report = render_site(options, job, progress, session, remembered)
+    if files and session is None and (parsed.reads or len(remembered) > known):
+        save_parsed(files.parsed, parsed_key(options.content), parsed, remembered)
     report.warnings = [p for p in problems if p.severity != "error"]
     report.seconds = time.perf_counter() - started
     if shortcut:
@@ -173,8 +177,9 @@ def build(options: Options, progress: Progress | None = None, session: Session |
 
 def input_folders(options: Options) -> list[Path]:
     """Every folder whose files a build reads."""
+    from .admin.files import admin_sources  # the editing room's scripts are copied into the site too
     return [f for f in [options.content, *template_folders(options.templates), BUILTIN_ASSETS,
-                        options.assets] if f is not None and f.is_dir()]
+                        options.assets, *admin_sources()] if f is not None and f.is_dir()]
 
 
 def settings(options: Options) -> tuple:
@@ -232,9 +237,9 @@ def block_labels(language: str) -> Labels:
     return Labels(language, t("video_play", title="{title}"), t("video_consent", service="{service}"), t("download"))
 
 
-def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None) -> Renderer:
+def make_renderer(job: RenderJob, tracked: bool, remembered: weakref.WeakKeyDictionary | None = None) -> Renderer:
     """A Renderer for this process (also run in each worker, so it must stay a top-level function)."""
-    queries = TrackedQueries(job.model, remembered=session.remembered if session else None) if tracked \
+    queries = TrackedQueries(job.model, remembered=remembered) if tracked \
         else Queries(job.model)
     t = translator(job.model.config.language)
     media = MediaInfo(job.model.config.base_path, {}, t("table"), t("footnote_back"),
@@ -243,12 +248,13 @@ def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None)
     return Renderer(job, queries, Bodies(media, cache, job.markdown_salt), template_cache(job.cache_dir))
 
 
-def render_site(options: Options, job: RenderJob, progress: Progress | None, session: Session | None) -> Report:
+def render_site(options: Options, job: RenderJob, progress: Progress | None, session: Session | None,
+                remembered: weakref.WeakKeyDictionary | None = None) -> Report:
     """Render what changed since the last build and publish it, with everything else the site holds."""
     caching = options.cache_dir is not None
     files = CacheFiles.of(options.cache_dir, options.out)
     memo_file = files.memo if files else None
-    parent = make_renderer(job, caching, session)
+    parent = make_renderer(job, caching, remembered)
     salt = page_salt(job, parent)
     previous = None
     if caching:
@@ -257,7 +263,7 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
         parent.queries.record = Memo(salt)
     first = render_first(parent, job, session) if caching and session else {}
     current, todo = split_current(parent, job.specs, skip=first.keys())
-    in_place = caching and not options.search and len(todo) <= IN_PLACE_SHARE * len(job.specs)
+    in_place = caching and len(todo) <= IN_PLACE_SHARE * len(job.specs)
     stamps_file = files.stamps if files else None
     output = open_output(options.out, in_place, load_stamps(stamps_file))
     try:
@@ -286,7 +292,7 @@ def page_salt(job: RenderJob, renderer: Renderer) -> str:
     """Everything every page depends on besides what it asks of the model: code, libraries,
     templates, settings, the globals all templates see and the baked counts."""
     return digest_value((environment_digest(), folder_digest(job.template_folders), job.model.config,
-                         renderer.site(), renderer.menu(), renderer.links(), renderer.side(), job.assets,
+                         renderer.site(), renderer.menu(), renderer.footer_pages(), renderer.links(), renderer.side(), job.assets,
                          job.counts, job.counter_endpoint))
 
 
@@ -313,9 +319,12 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     if model.content.polls:
         output.write(U_POLLS.lstrip("/"), json.dumps(polls_file(list(model.content.polls)), ensure_ascii=False,
                                                      indent=1).encode("utf-8"))
-    if options.search and isinstance(output, Stage):
+    if model.config.admin.enabled:
+        from .admin.files import write_admin
+        write_admin(output, model.content, model.config.base_path + job.assets.get("css/site.css", ""))
+    if options.search:
         from .output.search import index_site
-        index_site(output.path, model.config.language, previous=output.out)
+        index_site(output, model, model.config.language)
 
 
 def linked_media_files(model) -> set[str]:
@@ -346,7 +355,7 @@ def read_counts(options: Options, config) -> Counts:
     try:
         snap = load_snapshot(path)
     except (SnapshotError, OSError) as err:
-        raise BuildFailed([Problem(display_path(path), 0, "", f"cannot use the counter snapshot: {err}",
-                                   "export a fresh one with GET /api/export")])
+        raise BuildFailed([Problem(display_path(path), 0, "", msg("cannot use the counter snapshot: {error}", error=str(err)),
+                                   msg("export a fresh one with GET /api/export"))])
     top = {period: tuple((item.path, item.views) for item in items) for period, items in snap.top.items()}
-    return Counts(snap.site_visits, dict(snap.views), top)
+    return Counts(snap.site_visits, dict(snap.views), top, polls=dict(snap.polls))

@@ -33,7 +33,8 @@ def poll_view(poll: Poll, votes: dict[str, int] | None, now: datetime, endpoint:
                         "percent": round(n * 100 / total, 1) if total else 0,
                         "percent_text": percent_text(n, total, language)})
     return {"id": poll.id, "dom_id": f"poll-{poll.id}", "question": poll.question, "options": options,
-            "labels": {o.id: o.label for o in poll.options}, "open": poll.is_open(now), "results": votes is not None,
+            "labels": {o.id: o.label for o in poll.options}, "open": poll.is_open(now),
+            "votable": poll.is_open(now) and bool(endpoint), "results": votes is not None,
             "total_text": t("poll_total", n=format_number(total, language)),
             "api": endpoint, "action": f"{endpoint}/api/vote", "articles": poll.articles,
             "opens": poll.opens.isoformat() if poll.opens else "", "closes": poll.closes.isoformat() if poll.closes else ""}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,12 +12,14 @@ import jinja2
 from markupsafe import Markup
 
 from ..i18n import format_long_date, translator
+from ..messages import msg
 from ..problems import ContentError, InternalError, Problem, display_path
 from ..site import urls as U
 from ..site.model import SiteModel
 from ..site.plan import PageSpec
 from ..site.queries import Queries
 from ..site.stats import StatsTable
+from ..source.config import Footer
 from . import stats_views
 from .bodies import Bodies
 from .environment import make_environment
@@ -71,7 +73,7 @@ class Renderer:
         return self.job.now
 
     def counter_url(self) -> str:
-        """The counter service's address ("" when it is served beside the site, under /api/)."""
+        """The counter service's address ("" when there is none: polls then show without a form)."""
         return self.job.counter_endpoint.rstrip("/")
 
     def file_size(self, ref: str) -> int | None:
@@ -98,7 +100,8 @@ class Renderer:
     def globals(self) -> dict[str, Any]:
         """The template globals; what they hold is part of every page's key (see pipeline.salt)."""
         return {"t": self.t, "url": self.urls.url, "asset": self.asset, "site": self.site(),
-                "menu": self.menu(), "links": self.links(), "image_sizes": SIZES}
+                "menu": self.menu(), "footer_pages": self.footer_pages(), "links": self.links(),
+                "image_sizes": SIZES}
 
     def asset(self, name: str) -> str:
         if name not in self.job.assets:
@@ -108,7 +111,7 @@ class Renderer:
     def site(self) -> dict[str, Any]:
         config, now = self.job.model.config, self.job.now
         return {"title": config.title, "language": config.language, "base_url": config.base_url,
-                "base_path": config.base_path, "description": config.description, "footer": config.footer,
+                "base_path": config.base_path, "description": config.description, "footer": footer_view(config.footer),
                 "counter": self.job.counter_endpoint,
                 "today": format_long_date(now.date(), config.language), "today_iso": now.date().isoformat(),
                 "year": now.year}
@@ -120,12 +123,13 @@ class Renderer:
                  ("feed", U.FEED), ("open_data_json", U.OPEN_DATA_JSON), ("open_data_csv", U.OPEN_DATA_CSV))}
 
     def menu(self) -> list[dict]:
-        model = self.job.model
-        items = [{"label": label, "url": self.urls.url(U.category(cat)), "prefix": U.category(cat)}
-                 for cat, label in model.config.categories.items()]
-        items += [{"label": p.title, "url": self.urls.url(p.site_path), "prefix": p.site_path}
-                  for p in model.pages if p.menu is not None]
-        return items
+        """The header's one row: the categories (the home, units and archive entries are in the template)."""
+        return [{"label": label, "url": self.urls.url(U.category(cat)), "prefix": U.category(cat)}
+                for cat, label in self.job.model.config.categories.items()]
+
+    def footer_pages(self) -> list[dict]:
+        """Pages with `menu:` (Giới thiệu, Liên hệ…): linked from the footer, in their `menu` order."""
+        return [{"label": p.title, "url": self.urls.url(p.site_path)} for p in self.job.model.pages if p.menu is not None]
 
     def side(self) -> dict[str, Any]:
         config = self.job.model.config
@@ -133,7 +137,8 @@ class Renderer:
                 "banners": [{"title": b.title, "url": self.link(b.url), "image": self.views.image(b.image)}
                             for b in config.banners],
                 "most_read": most_read(self.job.model, self.job.counts, self.urls),
-                "site_visits": self.job.counts.site_visits, "archive_url": self.urls.url(U.ARCHIVE),
+                "site_visits": self.job.counts.site_visits, "article_views": article_views(self.job.model, self.job.counts),
+                "articles_prefix": U.ARTICLES, "archive_url": self.urls.url(U.ARCHIVE),
                 "videos": self.views.blocks.side_videos(),
                 "poll": self.views.blocks.side_poll(), "polls": self.views.blocks.polls(),
                 "years": [{"year": year, "url": self.urls.url(U.archive(year))}
@@ -165,6 +170,19 @@ def most_read(model: SiteModel, counts: Counts, urls: U.Urls) -> list[dict]:
             for path, views in items if path in titles][:10]
 
 
+def footer_view(footer: Footer) -> dict[str, str]:
+    """The footer's details, with the phone number as a tel: address."""
+    digits = "".join(ch for ch in footer.phone if ch.isdigit() or ch == "+")
+    return {**asdict(footer), "phone_href": f"tel:{digits}" if digits else ""}
+
+
+def article_views(model: SiteModel, counts: Counts) -> int | None:
+    """"Số lần xem các bài viết": the snapshot's views of published articles; None without a snapshot."""
+    if counts.site_visits is None:
+        return None
+    return sum(counts.views.get(a.site_path, 0) for a in model.articles)
+
+
 class PageFailed(Exception):
     """A page could not be rendered because of a template or content problem (not a bug)."""
 
@@ -175,10 +193,14 @@ class PageFailed(Exception):
 
 def template_problem(err: jinja2.TemplateError, page: str) -> Problem:
     """A template error as `templates/x.html:line: message`, from the frame that raised it."""
-    where = f" (building {page})"
+    # Jinja's own text stays English (technical); what it is and where is the editor's language.
     if isinstance(err, jinja2.TemplateSyntaxError):
-        return Problem(err.filename or err.name or "template", err.lineno or 0, "", f"template error: {err.message}{where}")
+        return Problem(err.filename or err.name or "template", err.lineno or 0, "", _template_error(err.message, page))
     for frame in reversed(traceback.extract_tb(err.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".txt")):
-            return Problem(display_path(Path(frame.filename)), frame.lineno or 0, "", f"template error: {err}{where}")
-    return Problem("templates", 0, "", f"template error: {err}{where}")
+            return Problem(display_path(Path(frame.filename)), frame.lineno or 0, "", _template_error(err, page))
+    return Problem("templates", 0, "", _template_error(err, page))
+
+
+def _template_error(error: object, page: str) -> str:
+    return msg("template error: {error} (building {page})", error=str(error), page=page)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 HOME = "/"
+ARTICLES = "/tin-tuc/"  # every article's address starts with it
 UNITS = "/don-vi/"
 ARCHIVE = "/luu-tru/"
 SEARCH = "/tim-kiem/"
@@ -44,7 +45,7 @@ class Urls:
 
 
 def article(year: int, month: int, slug: str) -> str:
-    return f"/tin-tuc/{year:04d}/{month:02d}/{slug}/"
+    return f"{ARTICLES}{year:04d}/{month:02d}/{slug}/"
 
 
 def page(slug: str) -> str:

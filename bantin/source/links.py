@@ -11,6 +11,7 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from ..messages import msg
 from ..text import shorten
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -26,7 +27,7 @@ def url_problem(url: str) -> str | None:
     scheme = _scheme(decoded)
     if scheme is None or scheme in ALLOWED_SCHEMES:
         return None
-    return f"links may use http, https, mailto or tel, not `{shorten(scheme)}:`"
+    return msg("links may use http, https, mailto or tel, not `{scheme}:`", scheme=shorten(scheme))
 
 
 def _scheme(url: str) -> str | None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
+from ..messages import msg
 from ..problems import Problem
 from ..text import shorten
 from .fields import Fields
@@ -101,19 +102,19 @@ def parse_video(f: Fields) -> Video | None:
     elif isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
         src, poster, title = str(raw).strip(), None, None
     else:
-        f.error("video", "must be an address or a `src:`/`poster:` mapping",
-                "write `video: media/2026/le.mp4` or `video: https://www.youtube.com/watch?v=…`")
+        f.error("video", msg("must be an address or a `src:`/`poster:` mapping"),
+                msg("write `video: media/2026/le.mp4` or `video: https://www.youtube.com/watch?v=…`"))
         return None
     if not src:
         return None
     source = video_source(src)
     if source is None:
-        f.error("video", f"`{shorten(src)}` is not a video bantin can show",
-                "use an .mp4 or .webm file under media/, or a YouTube or Facebook video address")
+        f.error("video", msg("`{src}` is not a video bantin can show", src=shorten(src)),
+                msg("use an .mp4 or .webm file under media/, or a YouTube or Facebook video address"))
         return None
     if poster and not (media_path(poster) or "").lower().endswith(POSTER_SUFFIXES):
-        f.error("video", f"poster `{shorten(poster)}` is not an image under media/",
-                "write `poster: media/2026/anh-video.jpg`")
+        f.error("video", msg("poster `{poster}` is not an image under media/", poster=shorten(poster)),
+                msg("write `poster: media/2026/anh-video.jpg`"))
         return None
     return Video(src=media_path(src) or src, kind=source[0], embed=source[1],
                  poster=media_path(poster) if poster else None, title=title)
@@ -135,8 +136,9 @@ def parse_attachments(f: Fields) -> tuple[Attachment, ...]:
             file, title = (str(raw).strip() if raw is not None else ""), None
         path = media_path(file or "")
         if path is None or not path.lower().endswith(tuple(DOCUMENTS)):
-            f.problems.append(Problem(f.path, line, f.name("attachments"), f"`{shorten(file)}` is not a document under media/",
-                                      "attach a PDF, DOC, DOCX, XLS, XLSX, ODT or ODS file, e.g. media/2026/ke-hoach.pdf"))
+            f.problems.append(Problem(f.path, line, f.name("attachments"),
+                                      msg("`{file}` is not a document under media/", file=shorten(file)),
+                                      msg("attach a PDF, DOC, DOCX, XLS, XLSX, ODT or ODS file, e.g. media/2026/ke-hoach.pdf")))
             continue
         found.append(Attachment(path, title or path.rsplit("/", 1)[-1], line))
     return tuple(found)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from pathlib import Path
 
+from ..messages import msg
 from ..problems import Problem
 from ..text import shorten, slugify
 from .articles import Article, parse_date
@@ -79,18 +80,19 @@ def load_polls(root: Path, shown_root: str, tz: tzinfo) -> tuple[list[Poll], lis
 def parse_poll(data: object, stem: str, shown: str, tz: tzinfo) -> tuple[Poll | None, list[Problem]]:
     """A poll from one file's YAML (None with problems when anything is wrong)."""
     if not isinstance(data, LineDict):
-        return None, [Problem(shown, 1, "", "a poll file holds `key: value` lines",
-                              "start with `question: …` and `options: [Có, Không]`")]
+        return None, [Problem(shown, 1, "", msg("a poll file holds `key: value` lines"),
+                              msg("start with `question: …` and `options: [Có, Không]`"))]
     f = Fields(data, shown)
     f.reject_unknown(POLL_KEYS)
     if not _ID.match(stem):
-        f.problems.append(Problem(shown, 0, "", f"`{shorten(stem)}` cannot be a poll id",
-                                  f"rename the file to letters, digits and hyphens, e.g. {slugify(stem)[:100] or 'tham-do'}.yaml"))
-    question = f.text("question", required=True, hint="add `question: Bạn đánh giá thế nào về …?`")
+        f.problems.append(Problem(shown, 0, "", msg("`{stem}` cannot be a poll id", stem=shorten(stem)),
+                                  msg("rename the file to letters, digits and hyphens, e.g. {name}.yaml",
+                                      name=slugify(stem)[:100] or "tham-do")))
+    question = f.text("question", required=True, hint=msg("add `question: Bạn đánh giá thế nào về …?`"))
     options = _options(f)
     opens, closes = _moment(f, "opens", tz, end_of_day=False), _moment(f, "closes", tz, end_of_day=True)
     if opens and closes and closes <= opens:
-        f.error("closes", "must be after `opens`", "a poll closes after it opens")
+        f.error("closes", msg("must be after `opens`"), msg("a poll closes after it opens"))
     side, articles = _show(f)
     if f.problems or not question:
         return None, f.problems
@@ -108,13 +110,13 @@ def _options(f: Fields) -> tuple[PollOption, ...]:
         if option is None:
             continue
         if any(o.id == option.id for o in options):
-            f.problems.append(Problem(f.path, line, "options", f"two options have the id `{option.id}`",
-                                      "give one of them another label or an `id:`"))
+            f.problems.append(Problem(f.path, line, "options", msg("two options have the id `{id}`", id=option.id),
+                                      msg("give one of them another label or an `id:`")))
             continue
         options.append(option)
     if not 2 <= len(items) <= MAX_OPTIONS:
-        f.error("options", f"a poll needs 2 to {MAX_OPTIONS} options, not {len(items)}",
-                "write one `- option` per line")
+        f.error("options", msg("a poll needs 2 to {most} options, not {count}", most=MAX_OPTIONS, count=len(items)),
+                msg("write one `- option` per line"))
     return tuple(options)
 
 
@@ -126,15 +128,15 @@ def _option(f: Fields, raw: object, line: int) -> PollOption | None:
     elif isinstance(raw, (str, int, float)) and not isinstance(raw, bool) and str(raw).strip():
         label, given = str(raw).strip(), None
     else:
-        f.problems.append(Problem(f.path, line, "options", "an option is a label or `{id: …, label: …}`",
-                                  "write `- Rất hữu ích`"))
+        f.problems.append(Problem(f.path, line, "options", msg("an option is a label or `{{id: …, label: …}}`"),
+                                  msg("write `- Rất hữu ích`")))
         return None
     ident = given or slugify(label or "")[:100]
     if not label:
         return None
     if not _ID.match(ident):
-        f.problems.append(Problem(f.path, line, "options", f"`{shorten(ident or label)}` cannot be an option id",
-                                  "give the option an `id:` of letters, digits and hyphens"))
+        f.problems.append(Problem(f.path, line, "options", msg("`{id}` cannot be an option id", id=shorten(ident or label)),
+                                  msg("give the option an `id:` of letters, digits and hyphens")))
         return None
     return PollOption(ident, label)
 
@@ -147,7 +149,8 @@ def _moment(f: Fields, key: str, tz: tzinfo, end_of_day: bool) -> datetime | Non
     text = str(raw).strip()
     moment = parse_date(text, tz)
     if moment is None:
-        f.error(key, f"cannot read the date `{shorten(raw)}`", f"write `{key}: 2026-06-30` or `{key}: 2026-06-30 17:00`")
+        f.error(key, msg("cannot read the date `{value}`", value=shorten(raw)),
+                msg("write `{key}: 2026-06-30` or `{key}: 2026-06-30 17:00`", key=key))
         return None
     if end_of_day and _DATE_ONLY.match(text):
         return datetime.combine(moment.date() + timedelta(days=1), time(0), tzinfo=tz)
@@ -160,7 +163,7 @@ def _show(f: Fields) -> tuple[bool, tuple[str, ...]]:
         return True, ()  # a poll that says nothing is shown where readers look for it: the side column
     items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else None
     if items is None or not all(isinstance(i, str) and i.strip() for i in items):
-        f.error("show", "must be `side` and/or article slugs", "write `show: [side]` or `show: [side, ten-bai-viet]`")
+        f.error("show", msg("must be `side` and/or article slugs"), msg("write `show: [side]` or `show: [side, ten-bai-viet]`"))
         return False, ()
     names = [i.strip() for i in items]
     return "side" in names, tuple(n for n in names if n != "side")
@@ -173,8 +176,8 @@ def check_poll_articles(polls: list[Poll], articles: list[Article]) -> list[Prob
     for poll in polls:
         for name in poll.articles:
             if name not in known and "/" + name.strip("/") + "/" not in known:
-                problems.append(Problem(poll.path, 0, "show", f"no article `{shorten(name)}`",
-                                        "write the article's slug (its file name without .md) or its address"))
+                problems.append(Problem(poll.path, 0, "show", msg("no article `{name}`", name=shorten(name)),
+                                        msg("write the article's slug (its file name without .md) or its address")))
     return problems
 
 
