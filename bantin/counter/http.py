@@ -246,8 +246,10 @@ class HttpProtocol(asyncio.Protocol):
                 task.add_done_callback(lambda t, r=request, k=keep_alive: self._finished(t, r, k))
         if not self.buffer:
             self.last_active = time.monotonic()
+        # Read again once answers flow, unless a pending answer holds a full buffer back
+        # (a large body still arriving must be read whatever its size so far).
         if (not self.reading and not self.write_paused_at and not self.closing
-                and len(self.buffer) <= READ_HIGH_WATER and self.transport is not None):
+                and (not self.busy or len(self.buffer) <= READ_HIGH_WATER) and self.transport is not None):
             self.reading = True
             self.transport.resume_reading()
 

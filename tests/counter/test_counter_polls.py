@@ -146,3 +146,13 @@ def test_who_voted_is_forgotten_a_day_after_the_poll_closes(polls: Api, clock, t
     polls.hit("/tin-tuc/a/")           # the first hit of a new day tidies up
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM poll_voters").fetchone() == (0,)
     assert polls.request("GET", "/api/poll?id=danh-gia").json["total"] == 1   # the votes stay
+
+
+def test_the_form_from_another_site_is_refused_with_a_page_and_counts_nothing(polls: Api):
+    response = polls.request("POST", "/api/vote", "poll=danh-gia&option=tot",
+                             {"Content-Type": FORM, "Origin": "https://evil.example",
+                              "Referer": "https://evil.example/trap/"})
+    page = response.body.decode("utf-8")
+    assert response.status == 403 and "Không ghi nhận được bình chọn" in page
+    assert "evil.example" not in page   # the link back goes to the site, not to the referrer
+    assert polls.request("GET", "/api/poll?id=danh-gia").json["total"] == 0
