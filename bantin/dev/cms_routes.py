@@ -23,6 +23,7 @@ from .cms_check import SaveCheck
 from .http import content_type
 
 API_PATH = "/api/v1"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
@@ -102,7 +103,8 @@ class ApiHandler(web.RequestHandler):
 
     async def post(self) -> None:
         origin = self.request.headers.get("Origin")
-        if origin and urlsplit(origin).netloc != self.request.host:
+        # A page of another site that rebinds its name to 127.0.0.1 sends its own name as Host.
+        if self.request.host_name not in LOOPBACK or (origin and urlsplit(origin).netloc != self.request.host):
             return self._answer(403, {"error": "Chỉ phòng biên tập của máy chủ này được ghi vào nội dung."})
         if not self.request.headers.get("Content-Type", "").startswith("application/json"):
             return self._answer(415, {"error": "Cần gửi JSON."})
@@ -123,8 +125,11 @@ class ApiHandler(web.RequestHandler):
         self.finish(json.dumps(data, ensure_ascii=False))
 
 
-def cms_handlers(options: Options) -> list:
-    """Tornado routes of the editing room, to put before the site's catch-all route."""
+def cms_handlers(options: Options, host: str) -> list:
+    """Tornado routes of the editing room, to put before the site's catch-all route; none unless
+    `serve` listens on this machine only (it writes into content/ for whoever can reach it)."""
+    if host not in LOOPBACK:
+        return []
     room = EditingRoom(options, options.out.resolve().parent / ".bantin-serve" / "cms")
     return [(r"/admin", web.RedirectHandler, {"url": "/admin/"}), (r"/admin/(.*)", AdminHandler, {"room": room}),
             (API_PATH, ApiHandler, {"room": room})]

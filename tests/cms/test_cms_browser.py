@@ -90,3 +90,26 @@ def test_an_article_without_a_title_is_not_saved_and_the_message_is_vietnamese(r
     finally:
         context.close()
     assert sorted(Path(content, "posts").rglob("*.md")) == before
+
+
+def test_saving_an_existing_article_changes_only_what_the_editor_changed(room, browser):
+    base, content = room
+    article = sorted((content / "posts" / "2024").glob("*.md"))[0]
+    before = article.read_text(encoding="utf-8").split("\n")
+    author = next(line for line in before if line.startswith("author: "))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/admin/#/collections/posts/entries/2024/{article.stem}")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_selector("#author-field-7", timeout=30_000)
+        page.fill("#author-field-7", "Tổ biên tập Đảng bộ huyện")
+        publish(page)
+        wait_for(lambda: "Tổ biên tập Đảng bộ huyện" in article.read_text(encoding="utf-8"), "the saved article")
+    finally:
+        context.close()
+    after = article.read_text(encoding="utf-8").split("\n")
+    changed = [(old, new) for old, new in zip(before, after) if old != new]
+    assert len(after) == len(before)
+    assert (author, "author: Tổ biên tập Đảng bộ huyện") in changed
+    assert all(old == author or old.startswith("date: ") for old, _ in changed)  # the date only gains its offset
