@@ -113,3 +113,24 @@ def test_saving_an_existing_article_changes_only_what_the_editor_changed(room, b
     assert len(after) == len(before)
     assert (author, "author: Tổ biên tập Đảng bộ huyện") in changed
     assert all(old == author or old.startswith("date: ") for old, _ in changed)  # the date only gains its offset
+
+
+def test_what_only_the_build_can_see_is_refused_with_the_check_message_in_vietnamese(room, browser):
+    base, content = room
+    taken = "cham-lo-tet-cho-ho-ngheo-gia-dinh-chinh-sach-khong-de-ai-thieu-tet"  # /tin-tuc/2024/02/<slug>/
+    before = sorted(Path(content).rglob("*.md"))
+    context, page = open_new_article(browser, base)
+    try:
+        page.fill("#title-field-1", "Bài mới trùng địa chỉ với bài cũ")
+        page.fill("#date-field-2", "2024-02-10T10:00")
+        page.fill("#slug-field-12", taken)
+        page.locator("[data-slate-editor]").click()
+        page.keyboard.type("Nội dung.")
+        publish(page)
+        toast = page.get_by_text("Chưa lưu: nội dung có lỗi mà `build.py check` sẽ từ chối.", exact=False)
+        toast.wait_for(timeout=30_000)
+        message = toast.inner_text()
+        assert f"/tin-tuc/2024/02/{taken}/" in message and ".bantin-serve" not in message
+    finally:
+        context.close()
+    assert sorted(Path(content).rglob("*.md")) == before
