@@ -70,17 +70,29 @@ class SaveCheck:
         that it does not have now."""
         with self.lock:
             before = self.errors(self.root, self.real_cache)
-            shadow = self.work / "content"
-            shutil.rmtree(shadow, ignore_errors=True)
-            shutil.copytree(self.root, shadow, symlinks=True, copy_function=_link_or_copy)
-            for name, data in changes.items():
-                target = shadow / name
-                target.unlink(missing_ok=True)  # never write through a hard link into the real file
-                if data is not None:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
-            after = self.errors(shadow, self.shadow_cache)
+            after = self.errors(self._mirror(changes), self.shadow_cache)
         return [after[key] for key in sorted(after.keys() - before.keys())]
+
+    def warm_up(self) -> None:
+        """Parse both trees once (in a thread, when the editing room is opened), so that the first
+        save of a large site costs what every later one does (a few seconds for 5,000 articles)."""
+        def run() -> None:
+            with self.lock:
+                self.errors(self.root, self.real_cache)
+                self.errors(self._mirror({}), self.shadow_cache)
+        threading.Thread(target=run, name="bantin-cms-warm-up", daemon=True).start()
+
+    def _mirror(self, changes: dict[str, bytes | None]) -> Path:
+        shadow = self.work / "content"
+        shutil.rmtree(shadow, ignore_errors=True)
+        shutil.copytree(self.root, shadow, symlinks=True, copy_function=_link_or_copy)
+        for name, data in changes.items():
+            target = shadow / name
+            target.unlink(missing_ok=True)  # never write through a hard link into the real file
+            if data is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        return shadow
 
     def __call__(self, changes: dict[str, bytes | None]) -> str | None:
         """Why the changes cannot be saved (Vietnamese, one line per problem), or None."""

@@ -37,7 +37,15 @@ class EditingRoom:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.backend = LocalBackend(self.options.content, SaveCheck(self.options.content, self.work))
+        self.check = SaveCheck(self.options.content, self.work)
+        self.backend = LocalBackend(self.options.content, self.check)
+        self._opened = threading.Event()
+
+    def opened(self) -> None:
+        """The editor opened the room: get the save check ready while Decap loads."""
+        if not self._opened.is_set():
+            self._opened.set()
+            self.check.warm_up()
 
     def content(self) -> Content | None:
         """The content as it is now, or as it last was when valid (a broken file must not lock editors out)."""
@@ -64,6 +72,7 @@ class AdminHandler(web.RequestHandler):
     def get(self, name: str) -> None:
         self.set_header("Cache-Control", "no-store")
         if name in ("", "index.html", "config.yml"):
+            self.room.opened()
             content = self.room.content()
             if content is None:
                 self._fail(503, "Nội dung đang có lỗi: sửa theo thông báo trong cửa sổ lệnh rồi tải lại trang.")
