@@ -134,3 +134,23 @@ def test_what_only_the_build_can_see_is_refused_with_the_check_message_in_vietna
     finally:
         context.close()
     assert sorted(Path(content).rglob("*.md")) == before
+
+
+def test_a_new_unit_is_named_like_build_py_new_unit_names_it(room, browser):
+    base, content = room
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(base + "/admin/#/collections/units/new")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_selector("#name-field-1", timeout=30_000)
+        page.fill("#name-field-1", "Chi bộ ấp Đông Bình")
+        pick(page, "level-field-3", "Chi bộ")
+        pick(page, "parent-field-4", "Định Mỹ")
+        publish(page)
+        saved = content / "units" / "chi-bo-ap-dong-binh.yaml"
+        wait_for(saved.is_file, "the unit file")
+    finally:
+        context.close()
+    assert saved.read_text(encoding="utf-8") == "name: Chi bộ ấp Đông Bình\nlevel: branch\nparent: dinh-my\n"
+    assert run_cli("check", "--content", str(content), cwd=content.parent).returncode == 0
