@@ -66,6 +66,7 @@ class Request:
     body: bytes
     peer: str
     _query: dict[str, list[str]] | None = field(default=None, repr=False)
+    client: str | None = field(default=None, repr=False)  # the reader's address, once worked out
 
     @property
     def query(self) -> dict[str, list[str]]:
@@ -245,8 +246,10 @@ class HttpProtocol(asyncio.Protocol):
                 task.add_done_callback(lambda t, r=request, k=keep_alive: self._finished(t, r, k))
         if not self.buffer:
             self.last_active = time.monotonic()
+        # Read again once answers flow, unless a pending answer holds a full buffer back
+        # (a large body still arriving must be read whatever its size so far).
         if (not self.reading and not self.write_paused_at and not self.closing
-                and len(self.buffer) <= READ_HIGH_WATER and self.transport is not None):
+                and (not self.busy or len(self.buffer) <= READ_HIGH_WATER) and self.transport is not None):
             self.reading = True
             self.transport.resume_reading()
 
@@ -299,7 +302,8 @@ class HttpProtocol(asyncio.Protocol):
             return None
         length_text = headers.get("content-length", "0")
         # isdigit alone lets '²' and '١' through, and int() of 5,000 digits raises.
-        if not (0 < len(length_text) <= LENGTH_DIGITS_MAX and length_text.isascii() and length_text.isdigit()):
+        if not (0 < len(length_text) <= LENGTH_DIGITS_MAX and length_text.isascii()
+                and length_text.isdigit()):
             self.fail(400, "bad_request", "Invalid Content-Length.")
             return None
         length = int(length_text)

@@ -98,9 +98,9 @@ def test_bad_admin_settings_are_reported_by_check(tmp_path):
     result = run_cli("check", "--lang", "en", "--content", str(content), cwd=tmp_path)
     assert result.returncode != 0
     assert "admin.repo: missing required field" in result.stdout + result.stderr
-    assert "admin.workflow: unknown value `nhanh` (use one of `simple`, `editorial`)" in result.stdout + result.stderr
+    assert "admin.workflow: unknown workflow `nhanh` (use one of: `simple`, `editorial`)" in result.stdout + result.stderr
     vietnamese = run_cli("check", "--lang", "vi", "--content", str(content), cwd=tmp_path)
-    assert "admin.workflow: giá trị không hợp lệ `nhanh`" in vietnamese.stdout + vietnamese.stderr
+    assert "admin.workflow: giá trị `nhanh` của workflow không hợp lệ" in vietnamese.stdout + vietnamese.stderr
 
 
 def test_the_built_site_has_admin_only_when_site_yaml_enables_it(tmp_path):

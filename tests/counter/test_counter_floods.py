@@ -19,7 +19,7 @@ ATTACKER = "127.0.0.2"   # another loopback address: the attacker's caps are not
 
 @pytest.fixture
 def guarded(tmp_path: Path, site_dir: Path) -> Iterator[CounterHandle]:
-    limits = Limits(max_connections=60, per_address=10, request_timeout=1.0, idle_timeout=30.0,
+    limits = Limits(max_connections=60, per_address=10, request_timeout=2.0, idle_timeout=30.0,
                     write_timeout=1.0)
     handle = start_in_background(tmp_path / "f.sqlite3", site_dir, origin=ORIGIN, rate=0, limits=limits)
     yield handle
@@ -59,7 +59,7 @@ def test_slowloris_does_not_keep_others_out_and_is_cut_off(guarded: CounterHandl
     assert all(answer is not None for answer in answers), "a half-open connection was kept"
     refused = [a for a in answers if a.startswith(b"HTTP/1.1 503 ")]
     timed_out = [a for a in answers if a.startswith(b"HTTP/1.1 408 ")]
-    assert len(refused) == 20 and len(timed_out) == 10   # 10 per address, then 408 after 1 s
+    assert len(refused) == 20 and len(timed_out) == 10   # 10 per address, then 408 after 2 s
     for sock in attackers:
         sock.close()
 
@@ -67,7 +67,9 @@ def test_slowloris_does_not_keep_others_out_and_is_cut_off(guarded: CounterHandl
 def test_total_connection_cap_answers_503(guarded: CounterHandle):
     held = [connect_from(f"127.0.1.{i}", guarded.port) for i in range(60)]
     try:
-        time.sleep(0.2)  # let the server accept them all
+        for sock in held:  # an answer on each: the server has accepted them all
+            sock.sendall(b"GET /api/counts?path=/ HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
         extra = connect_from("127.0.2.1", guarded.port)
         assert (closed_by_server(extra) or b"").startswith(b"HTTP/1.1 503 ")
         extra.close()
@@ -95,3 +97,20 @@ def test_a_client_that_pipelines_and_never_reads_is_dropped(guarded: CounterHand
     assert sent < 64 * 1024 * 1024
     assert Api(guarded.port).request("GET", "/api/counts?path=/").status == 200
     flooder.close()
+
+
+def test_a_large_import_pipelined_behind_a_hit_is_still_read(guarded: CounterHandle):
+    import json
+
+    hit = json.dumps({"path": "/tin-tuc/a/"}).encode()
+    body = ("path,views\n/tin-tuc/a/,5\n" + "\n" * 600_000).encode()   # ~600 KB, over the read high-water mark
+    data = (f"POST /api/hit HTTP/1.1\r\nHost: x\r\nUser-Agent: Mozilla/5.0 Firefox/120\r\nOrigin: {ORIGIN}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(hit)}\r\n\r\n").encode() + hit
+    data += (f"POST /api/import HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nAuthorization: Bearer none\r\n"
+             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+    sock = connect_from(ATTACKER, guarded.port)
+    sock.sendall(data)
+    answer = closed_by_server(sock) or b""
+    # Both answered: the hit, then the import (refused for its token, which needs the whole body read).
+    assert answer.startswith(b"HTTP/1.1 200 ") and b"HTTP/1.1 403 " in answer, answer[:300]
+    sock.close()

@@ -54,7 +54,7 @@ def test_cli_shows_the_traceback_of_an_internal_error_and_exits_70(tmp_path):
     (["--jobs", "hai"], "argument --jobs: `hai` is not a whole number"),
 ])
 def test_rejects_bad_arguments_in_one_line(tmp_path, args, expected):
-    done = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"), *args)
+    done = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"), "--lang", "en", *args)
     assert done.returncode == 2 and expected in done.stderr
     assert "Traceback" not in done.stderr
 

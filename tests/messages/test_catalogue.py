@@ -79,3 +79,42 @@ def test_every_msg_call_has_a_literal_template():
                     and not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str))):
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert bad == []
+
+
+# Where editors' messages are made, and which arguments of which calls are texts an editor reads.
+# (bantin/admin/cmsconfig.py writes the CMS's Vietnamese form labels and hints: not messages of the CLI.)
+CHECKED = [*(PACKAGE / d for d in ("source", "site", "render", "output", "dev")), PACKAGE / "admin" / "files.py",
+           PACKAGE / "pipeline.py", PACKAGE / "cli.py", PACKAGE / "problems.py"]
+TEXT_ARGUMENTS = {"Problem": (3, 4), "error": (1, 2), "_Refused": (0, 1), "_warning": (4, 5)}
+
+
+def plain_texts(tree: ast.AST) -> list[int]:
+    """Lines where a problem's message or hint is written as a plain string or f-string, not msg()."""
+    def is_plain(node: ast.AST) -> bool:
+        return (isinstance(node, ast.JoinedStr)
+                or isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value != "")
+
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+        positions = TEXT_ARGUMENTS.get(name, ())
+        texts = [arg for i, arg in enumerate(node.args) if i in positions]
+        texts += [k.value for k in node.keywords if k.arg in ("message", "hint")]
+        lines += [node.lineno for text in texts if is_plain(text)]
+    return lines
+
+
+def test_problems_are_written_with_msg_so_they_can_be_translated():
+    """A message written as a plain string would reach Vietnamese editors in English."""
+    files = sorted(p for item in CHECKED for p in ([item] if item.is_file() else item.rglob("*.py")))
+    plain = [f"{path.relative_to(ROOT)}:{line}" for path in files
+             for line in plain_texts(ast.parse(path.read_text(encoding="utf-8")))]
+    assert plain == [], "wrap these texts in msg(…) and add them to the catalogue: " + FIX
+
+
+def test_the_check_for_plain_texts_finds_them():
+    tree = ast.parse('Problem(p, 1, "f", f"bad {x}", "fix it")\nf.error("k", msg("ok"), hint="fix")\n'
+                     'f.text("k", hint=msg("fine"))\nProblem(p, 0, "", msg("ok"), "")')
+    assert plain_texts(tree) == [1, 1, 2]

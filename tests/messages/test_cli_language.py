@@ -122,3 +122,14 @@ def test_new_before_any_content_speaks_the_locales_language(tmp_path):
     done = run_cli("new", "unit", "Chi bộ ấp Phú Hữu", "--content", str(tmp_path / "content"),
                    env={**NO_LOCALE, "LANG": "vi_VN.UTF-8"})
     assert "thiếu tệp site.yaml (chạy lệnh từ thư mục chứa content/" in done.stderr
+
+
+def test_help_and_argument_errors_speak_the_sites_language(tmp_path):
+    content = case("unknown-category", tmp_path, "vi")
+    shown = run_cli("check", "--content", str(content), "--help", env=NO_LOCALE)
+    assert shown.returncode == 0
+    assert "coi cảnh báo về số liệu là lỗi" in shown.stdout and "treat statistics warnings" not in shown.stdout
+    english = run_cli("check", "--content", str(content), "--lang", "en", "--help", env=NO_LOCALE)
+    assert "treat statistics warnings as errors" in english.stdout
+    refused = run_cli("build", "--content", str(content), "--jobs", "hai", env=NO_LOCALE)
+    assert refused.returncode == 2 and "argument --jobs: `hai` không phải là số nguyên" in refused.stderr
