@@ -174,7 +174,8 @@ def run_pagefind(pages: list[tuple[str, str]], out_dir: Path, language: str) -> 
                    "--force-language", language, "--silent"]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BuildFailed([Problem(INDEX_DIR, 0, "", msg("Pagefind failed: {output}", output=(done.stderr or done.stdout).strip()))])
+        output = (done.stderr or done.stdout).strip()
+        raise BuildFailed([Problem(INDEX_DIR, 0, "", msg("Pagefind failed: {output}", output=output))])
 
 
 def pagefind_binary() -> Path:
@@ -186,7 +187,8 @@ def pagefind_binary() -> Path:
         binary = None
     if binary is None or not binary.is_file():
         raise BuildFailed([Problem(INDEX_DIR, 0, "", msg("the Pagefind binary is not installed"),
-                                   msg("pip install -r requirements.txt (pagefind[extended]), or build with --no-search"))])
+                                   msg("pip install -r requirements.txt (pagefind[extended]), "
+                                       "or build with --no-search"))])
     return binary
 
 

@@ -136,7 +136,8 @@ _PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def _slug(f: Fields, stem: str) -> str:
     given = f.text("slug")
     if given is not None and not is_slug(given):
-        f.error("slug", msg("`{slug}` is not a slug", slug=shorten(given)), msg("use `{slug}`", slug=shorten(slugify(given))))
+        f.error("slug", msg("`{slug}` is not a slug", slug=shorten(given)),
+                msg("use `{slug}`", slug=shorten(slugify(given))))
     if given and is_slug(given):
         return given
     slug = stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
@@ -159,7 +160,8 @@ def _tags(f: Fields) -> tuple[Tag, ...]:
         label = str(item).strip() if item is not None and not isinstance(item, (dict, list)) else ""
         tag = _tag(label) if label else None
         if tag is None:
-            f.error("tags", msg("`{tag}` is not a usable tag", tag=shorten(item)), msg("each tag needs letters or digits"))
+            f.error("tags", msg("`{tag}` is not a usable tag", tag=shorten(item)),
+                    msg("each tag needs letters or digits"))
             continue
         tags.setdefault(tag.slug, tag)
     return tuple(tags.values())

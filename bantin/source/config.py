@@ -88,7 +88,8 @@ def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Proble
     base_url = _base_url(f)
     language = f.text("language") or "vi"
     if language not in LANGUAGES:
-        f.error("language", msg("unsupported language `{language}`", language=shorten(language)), msg("use `vi` or `en`"))
+        f.error("language", msg("unsupported language `{language}`", language=shorten(language)),
+                msg("use `vi` or `en`"))
     timezone = _timezone(f)
     per_page = f.integer("per_page", MAX_PER_PAGE, minimum=1) or 20
     counter = f.mapping("counter")
@@ -132,7 +133,8 @@ def _timezone(f: Fields) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        f.error("timezone", msg("unknown time zone `{zone}`", zone=shorten(name)), msg("e.g. {example}", example="`Asia/Ho_Chi_Minh`"))
+        f.error("timezone", msg("unknown time zone `{zone}`", zone=shorten(name)),
+                msg("e.g. {example}", example="`Asia/Ho_Chi_Minh`"))
         return DEFAULT_TIMEZONE
     return name
 
@@ -176,7 +178,8 @@ def _scale(f: Fields) -> tuple[str, ...]:
         if not isinstance(label, str) or not label.strip():
             f.problems.append(Problem(f.path, line, "rating_scale", msg("each rating label must be text")))
         elif label in labels:
-            f.problems.append(Problem(f.path, line, "rating_scale", msg("`{label}` is listed twice", label=shorten(label))))
+            f.problems.append(Problem(f.path, line, "rating_scale",
+                                      msg("`{label}` is listed twice", label=shorten(label))))
         else:
             labels.append(label.strip())
     return tuple(labels)
