@@ -9,6 +9,7 @@ rendered again. Nothing is kept in module globals between builds.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import weakref
 from dataclasses import dataclass, field, replace
@@ -27,7 +28,7 @@ from .incremental.store import CacheFiles
 from .incremental.unchanged import Shortcut, load_parsed, parsed_key, remembered_digests, save_parsed
 from .output import assets as assets_out
 from .output import manifest, opendata
-from .output.media import image_sizes
+from .output import images
 from .output.writer import Stage, Update, abandon, check_out_folder, commit, open_output
 from .messages import msg
 from .problems import BuildFailed, Problem, display_path
@@ -43,6 +44,7 @@ from .site.plan import PageSpec, plan
 from .site.queries import Queries
 from .site.urls import Urls, output_file
 from .source.load import Content, ParseCache, load
+from .source.links import linked_media
 from .text import nfc
 from .i18n import translator
 from .builtin import ASSETS as BUILTIN_ASSETS, PROJECT_ROOT
@@ -202,10 +204,15 @@ def prepare(options: Options, content: Content, table: stats.StatsTable, now: da
     return RenderJob(model=model, specs=specs, counts=read_counts(options, config), now=now,
                      template_folders=template_folders(options.templates),
                      assets={name: a.output for name, a in found.items()}, asset_sources=found,
-                     counter_endpoint=counter, image_sizes=image_sizes(content.root, content.media),
+                     counter_endpoint=counter, photos=images.read_photos(content.root, content.media, image_cache(options)),
                      table=table, stats_pages={p.path: p.context for p in stat_pages},
                      markdown_salt=markdown_salt(config),
                      cache_dir=options.cache_dir)
+
+
+def image_cache(options: Options) -> Path | None:
+    """Where encoded copies of photos are kept between builds (None: encode into a temporary folder)."""
+    return options.cache_dir / "images" if options.cache_dir is not None else None
 
 
 def markdown_salt(config) -> str:
@@ -239,7 +246,7 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
         parent.queries.record = Memo(salt)
     first = render_first(parent, job, session) if caching and session else {}
     current, todo = split_current(parent, job.specs, skip=first.keys())
-    in_place = caching and not options.search and len(todo) <= IN_PLACE_SHARE * len(job.specs)
+    in_place = caching and len(todo) <= IN_PLACE_SHARE * len(job.specs)
     stamps_file = files.stamps if files else None
     output = open_output(options.out, in_place, load_stamps(stamps_file))
     try:
@@ -268,7 +275,7 @@ def page_salt(job: RenderJob, renderer: Renderer) -> str:
     """Everything every page depends on besides what it asks of the model: code, libraries,
     templates, settings, the globals all templates see and the baked counts."""
     return digest_value((environment_digest(), folder_digest(job.template_folders), job.model.config,
-                         renderer.site(), renderer.menu(), renderer.links(), renderer.side(), job.assets,
+                         renderer.site(), renderer.menu(), renderer.footer_pages(), renderer.links(), renderer.side(), job.assets,
                          job.counts, job.counter_endpoint))
 
 
@@ -278,20 +285,33 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     for asset in job.asset_sources.values():
         output.copy(asset.source, asset.output)
     root = model.content.root.resolve()
+    photos = job.photos
     for name in model.content.media:
+        if photos.pictures.get(nfc(name), None) and photos.pictures[nfc(name)].variants:
+            continue  # published as resized copies, and stripped of metadata when linked (images.publish)
         # The loader let through only links that stay inside content/; copy what they point to.
         source = (root / name).resolve()
         if source.is_relative_to(root):
             output.copy(source, nfc(name))  # published under the NFC name pages link to
+    folder = image_cache(options)
+    with tempfile.TemporaryDirectory() as temporary:
+        images.publish(output, photos, linked_media_files(model), folder or Path(temporary), options.jobs)
     for name, data in opendata.open_data_files(job.table, model.units, model.config.rating_scale).items():
         output.write(name, data)
     output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))
     if model.config.admin.enabled:
         from .admin.files import write_admin
         write_admin(output, model.content, model.config.base_path + job.assets.get("css/site.css", ""))
-    if options.search and isinstance(output, Stage):
+    if options.search:
         from .output.search import index_site
-        index_site(output.path, model.config.language, previous=output.out)
+        index_site(output, model, model.config.language)
+
+
+def linked_media_files(model) -> set[str]:
+    """Files under media/ that articles, pages or unit descriptions link to for download."""
+    texts = [a.body for a in model.articles] + [p.body for p in model.pages]
+    texts += [u.description for u in model.units.values() if u.description]
+    return set().union(*(linked_media(text) for text in texts))
 
 
 def keep_markdown(cache: MarkdownCache | None, new: dict, used: set) -> None:

@@ -21,9 +21,9 @@
     function set(el, n) {
       if (typeof n !== 'number') return;
       el.textContent = fmt(n);
-      // Listings hide "Lượt xem" until there is a number to show.
+      // Listings hide "Lượt xem" until there is a number to show ("0" reads as "nobody reads this").
       var wrap = el.closest && el.closest('[data-views-wrap]');
-      if (wrap) wrap.hidden = false;
+      if (wrap && n > 0) wrap.hidden = false;
     }
     // Any failure (service down, 4xx, odd data) leaves the baked numbers as they are.
     function load(url, options, use) {
@@ -77,8 +77,14 @@
       var period = ol.getAttribute('data-top') === 'all' ? 'all' : '7d';
       // data-limit if the template sets it, else as many as were baked, else 10.
       var limit = Math.min(20, +ol.getAttribute('data-limit') || ol.children.length || 10);
-      load('/api/top?period=' + period + '&limit=' + limit, {}, function (data) {
-        if (!data.items || !data.items.length) return;
+      // data-top-only: a site path prefix (articles); ask for more, as other pages are dropped.
+      var only = ol.getAttribute('data-top-only') || '';
+      load('/api/top?period=' + period + '&limit=' + (only ? 20 : limit), {}, function (data) {
+        if (!data.items) return;
+        data.items = data.items.filter(function (item) {
+          return item.path.indexOf(only) === 0;
+        }).slice(0, limit);
+        if (!data.items.length) return;
         var model = ol.querySelector('li');
         var items = data.items.map(function (item) {
           var li = model ? model.cloneNode(true) : document.createElement('li');

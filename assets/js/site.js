@@ -17,21 +17,57 @@
       : now.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
   }
 
+  function formatDay(d) { return pad(d.getDate()) + "/" + pad(d.getMonth() + 1) + "/" + d.getFullYear(); }
+
+  // The print header (print.css) carries the day the page was printed, not the day it was built.
+  function enablePrintDate() {
+    var el = document.querySelector("[data-print-date]");
+    if (!el) return;
+    var fill = function () { el.textContent = formatDay(new Date()); el.parentNode.hidden = false; };
+    fill();
+    window.addEventListener("beforeprint", fill);
+  }
+
+  // Copy with the Clipboard API; where it is missing or refused (plain http), a selected textarea.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed"; area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
   function enableActions() {
     var printButton = document.querySelector("[data-print]");
     if (printButton) {
       printButton.hidden = false;
       printButton.addEventListener("click", function () { window.print(); });
     }
+    // The system share sheet only where there is one (phones); copying always copies.
     var share = document.querySelector("[data-share]");
-    if (share && (navigator.share || navigator.clipboard)) {
+    if (share && navigator.share) {
       share.hidden = false;
       share.addEventListener("click", function () {
-        var data = { title: share.getAttribute("data-title"), url: share.getAttribute("data-url") };
-        if (navigator.share) { navigator.share(data).catch(function () {}); return; }
-        navigator.clipboard.writeText(data.url).then(function () {
-          share.textContent = share.getAttribute("data-copied");
-        });
+        navigator.share({ title: share.getAttribute("data-title"), url: share.getAttribute("data-url") }).catch(function () {});
+      });
+    }
+    var copy = document.querySelector("[data-copy]");
+    var status = document.querySelector(".action-status");
+    if (copy && status) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        copyText(copy.getAttribute("data-url")).then(function () {
+          status.textContent = status.getAttribute("data-copied");
+          setTimeout(function () { status.textContent = ""; }, 4000);
+        }, function () { status.textContent = copy.getAttribute("data-url"); });
       });
     }
   }
@@ -60,6 +96,6 @@
     });
   }
 
-  function start() { showToday(); enableActions(); enableArchiveForms(); }
+  function start() { showToday(); enablePrintDate(); enableActions(); enableArchiveForms(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -54,6 +54,7 @@ def index_html(site_title: str, site_css: str, timezone: str) -> bytes:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>Phòng biên tập — {html.escape(site_title)}</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
 <script>window.CMS_MANUAL_INIT = true;</script>

@@ -88,13 +88,12 @@ class Api(Application):
         if isinstance(data, Response):
             return data
         origin = request.headers.get("origin")
+        if origin is None or origin not in self.origins():  # the site's origin may change on a rebuild
+            origin = None
         block = self._ok_headers.get(origin)
         if block is None:
-            if origin not in self.origins():
-                block = self._ok_headers[None]
-            else:
-                block = self._ok_headers[origin] = _header_block(
-                    FIXED_HEADERS + [("Access-Control-Allow-Origin", origin)])  # type: ignore[list-item]
+            block = self._ok_headers[origin] = _header_block(
+                FIXED_HEADERS + [("Access-Control-Allow-Origin", origin)])  # type: ignore[list-item]
         return Response(200, _dumps(data), raw_headers=block)
 
     def _api_error(self, request: Request, error: ApiError) -> Response:
@@ -138,11 +137,13 @@ class Api(Application):
     def client_ip(self, request: Request) -> str:
         """The reader's address: the socket peer, or with --trust-proxy the rightmost
         X-Forwarded-For hop that is not one of our proxies (guard.client_address)."""
-        config = self.counter.config
-        if not config.trust_proxy:
-            return request.peer
-        return guard.client_address(request.peer, request.headers.get("x-forwarded-for"),
-                                    self.counter.trusted)
+        if request.client is None:
+            if self.counter.config.trust_proxy:
+                request.client = guard.client_address(request.peer, request.headers.get("x-forwarded-for"),
+                                                      self.counter.trusted)
+            else:
+                request.client = request.peer
+        return request.client
 
     def rate_limit(self, request: Request) -> None:
         """Token bucket per client (IP + User-Agent) and a looser one per IP, in memory only.
@@ -188,8 +189,9 @@ class Api(Application):
             raise ApiError(403, "forbidden_origin", "Only the site's own pages count views.")
         if rules.is_bot(headers.get("user-agent"), HeaderView(headers)):
             return counter.counts(path)
-        ids = counter.counting.identify(self.client_ip(request), headers.get("user-agent", ""), counter.clock())
-        decision = counter.counting.observe(ids, path, counter.clock())
+        now = counter.clock()
+        ids = counter.counting.identify(self.client_ip(request), headers.get("user-agent", ""), now)
+        decision = counter.counting.observe(ids, path, now)
         if decision.view or decision.visit:
             return self._commit_hit(HitOp(path, decision.day, decision.view, decision.visit), decision)
         return counter.counts(path)

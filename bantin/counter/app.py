@@ -22,11 +22,12 @@ from .bodies import ApiError
 from .http import Connections, HttpProtocol, Limits, bind, sweep
 from .manifest import ManifestWatcher
 from .polls import VoteLedger, polls_watcher
-from .store import (GroupCommitter, HitOp, Op, ProbeOp, PruneOp, TOP_MAX, Totals, connect, now_iso,
-                    poll_key, prune_days, store_error)
+from .store import (TOP_MAX, ForgetVotersOp, GroupCommitter, HitOp, Op, ProbeOp, PruneOp, Totals,
+                    connect, now_iso, poll_key, prune_days, store_error)
 
 log = logging.getLogger("bantin.counter")
 IP_RATE_FACTOR = 10
+PROBE_MAX_AGE = 2.0   # seconds one test write of /api/health answers for
 
 
 @dataclass
@@ -80,6 +81,8 @@ class Counter:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.committer = GroupCommitter(self.conn, self._deliver)
         self._origins: tuple[str | None, frozenset[str]] = ("", frozenset())
+        self._probe: asyncio.Task | None = None
+        self._last_ok = self._last_failed = 0.0   # monotonic times of the last commits
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start the writer; results come back on `loop`."""
@@ -107,7 +110,9 @@ class Counter:
                    error: BaseException | None) -> None:
         if error is None:
             self.totals.apply(ops)
+            self._last_ok = time.monotonic()
         else:
+            self._last_failed = time.monotonic()
             log.error("%s", store_error(self.config.db_path, error) if isinstance(error, sqlite3.Error)
                       else error)
         for future in futures:
@@ -126,9 +131,12 @@ class Counter:
         """
         assert self.loop is not None
         if isinstance(op, HitOp) and op.day > self.pruned_day:
-            # A long-running service must not keep per-day rows forever.
+            # A long-running service must not keep per-day rows, or voters of closed polls, forever.
             self.pruned_day = op.day
             self.committer.submit(PruneOp(op.day), None)
+            closed = self.closed_polls()
+            if closed:
+                self.committer.submit(ForgetVotersOp(closed), None)
         future = self.loop.create_future()
         self.committer.submit(op, future)
         try:
@@ -137,11 +145,32 @@ class Counter:
             raise ApiError(503, "store_unavailable", "The count could not be stored; try again later.",
                            {"Retry-After": "5"}) from None
 
+    def closed_polls(self) -> tuple[str, ...]:
+        """Polls with stored voters that closed over a day ago (voters kept a day for late answers)."""
+        now = self.clock()
+        polls = self.polls.current()
+        return tuple(sorted(poll_id for poll_id in self.totals.voters
+                            if (poll := polls.get(poll_id)) is not None and poll.closes is not None
+                            and now - poll.closes > rules.DAY_SECONDS))
+
     async def probe(self) -> str | None:
-        """None if a write to the database commits now, else the reason it does not."""
-        future = self.loop.create_future() if self.loop else None
-        if future is None:
+        """None if a write to the database commits, else the reason it does not.
+
+        A test write costs an fsync and /api/health is not rate limited: a commit that
+        succeeded in the last PROBE_MAX_AGE seconds (and none failed since) answers
+        without one, and concurrent callers share the probe in flight.
+        """
+        if self.loop is None:
             return "the writer is not running"
+        if self._last_ok > self._last_failed and time.monotonic() - self._last_ok < PROBE_MAX_AGE:
+            return None
+        if self._probe is None or self._probe.done():
+            self._probe = self.loop.create_task(self._write_probe())
+        return await asyncio.shield(self._probe)
+
+    async def _write_probe(self) -> str | None:
+        assert self.loop is not None
+        future = self.loop.create_future()
         self.committer.submit(ProbeOp(), future)
         try:
             await future

@@ -66,6 +66,7 @@ class Request:
     body: bytes
     peer: str
     _query: dict[str, list[str]] | None = field(default=None, repr=False)
+    client: str | None = field(default=None, repr=False)  # the reader's address, once worked out
 
     @property
     def query(self) -> dict[str, list[str]]:
@@ -299,7 +300,8 @@ class HttpProtocol(asyncio.Protocol):
             return None
         length_text = headers.get("content-length", "0")
         # isdigit alone lets '²' and '١' through, and int() of 5,000 digits raises.
-        if not (0 < len(length_text) <= LENGTH_DIGITS_MAX and length_text.isascii() and length_text.isdigit()):
+        if not (0 < len(length_text) <= LENGTH_DIGITS_MAX and length_text.isascii()
+                and length_text.isdigit()):
             self.fail(400, "bad_request", "Invalid Content-Length.")
             return None
         length = int(length_text)

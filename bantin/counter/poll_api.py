@@ -47,7 +47,8 @@ class PollRoutes:
         return ip, voter_id(self.counter.poll_key, poll.id, ip, request.headers.get("user-agent", ""))
 
     def _has_voted(self, poll: Poll, voter: str) -> bool:
-        return voter in self.counter.totals.voters.get(poll.id, ()) or (poll.id, voter) in self.counter.pending_votes
+        counter = self.counter
+        return voter in counter.totals.voters.get(poll.id, ()) or (poll.id, voter) in counter.pending_votes
 
     def _find(self, poll_id: object) -> Poll:
         poll = self.counter.polls.current().get(poll_id)
@@ -59,7 +60,8 @@ class PollRoutes:
         """GET /api/poll?id=…: the results, whether this reader voted, whether the poll is open."""
         poll = self._find(request.arg("id", ""))
         _, voter = self._voter(request, poll)
-        return {**self.results(poll, self._has_voted(poll, voter)), "open": poll.is_open(self.counter.clock())}
+        is_open = poll.is_open(self.counter.clock())
+        return {**self.results(poll, self._has_voted(poll, voter)), "open": is_open}
 
     def vote(self, request: Request) -> Any:
         """POST /api/vote: JSON `{"poll", "option"}`, or the same fields from an HTML form."""

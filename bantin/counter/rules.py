@@ -145,9 +145,6 @@ class SaltRing:
             return current, visitor_id(self._salts[today - 1], ip, user_agent)
         return (current,)
 
-    def address_id(self, address: str, now: float) -> str:
-        """Today's salted id of an address group, as unlinkable as a visitor id."""
-        return visitor_id(self.salt_for(day_of(now)), address_group(address), "")
 
 
 class ExpiringKeys:
@@ -259,7 +256,8 @@ class Counting:
     def identify(self, ip: str, user_agent: str, now: float) -> tuple[str, ...]:
         """Reader ids for a client (current first), at most READERS_PER_ADDRESS per address."""
         ids = self.salts.ids(ip, user_agent, now)
-        reader = self._addresses.reader(self.salts.address_id(ip, now), ids[0], now)
+        # Python's hash, seeded at random per process: in memory only, like the rate limiter's keys.
+        reader = self._addresses.reader("%x" % hash(address_group(ip)), ids[0], now)
         return ids if reader == ids[0] else (reader,)
 
     def observe(self, ids: tuple[str, ...], path: str, now: float) -> Decision:

@@ -113,11 +113,18 @@ class VoteOp:
 
 
 @dataclass(frozen=True)
+class ForgetVotersOp:
+    """Delete who voted in polls that closed over a day ago: no vote can use them any more."""
+
+    polls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ProbeOp:
     """A tiny write that proves the database can still be written (for /api/health)."""
 
 
-Op = Union[HitOp, ImportOp, PruneOp, VoteOp, ProbeOp]
+Op = Union[HitOp, ImportOp, PruneOp, VoteOp, ForgetVotersOp, ProbeOp]
 
 
 class StoreError(OSError):
@@ -208,6 +215,8 @@ def write_batch(conn: sqlite3.Connection, ops: list[Op]) -> None:
         for op in ops:
             if isinstance(op, PruneOp):
                 prune_days(conn, op.today)
+            elif isinstance(op, ForgetVotersOp):
+                conn.executemany("DELETE FROM poll_voters WHERE poll = ?", [(poll,) for poll in op.polls])
             elif isinstance(op, ProbeOp):
                 conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('written', ?)", (now_iso(),))
         for op in imports:
@@ -300,6 +309,9 @@ class Totals:
                 options = self.votes.setdefault(op.poll, {})
                 options[op.option] = options.get(op.option, 0) + 1
                 self.voters.setdefault(op.poll, set()).add(op.voter)
+            elif isinstance(op, ForgetVotersOp):
+                for poll in op.polls:
+                    self.voters.pop(poll, None)
         self.version += 1
 
     def last_7_days(self, today: int) -> dict[str, int]:

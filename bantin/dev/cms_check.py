@@ -10,11 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..pipeline import Options, validate
-from ..messages import translate
 from ..problems import Problem
 from ..source.load import ParseCache, shown_root
 
@@ -23,18 +22,15 @@ FIELDS = {"title": "Tiêu đề", "date": "Ngày đăng", "unit": "Đơn vị", 
           "level": "Cấp", "body": "Nội dung"}
 
 
-def vietnamese(text: str) -> str:
-    """A message of bantin's checks in Vietnamese, from the CLI's catalogue (bantin/locale/)."""
-    return translate(text, "vi")
-
-
 def describe(problem: Problem) -> str:
-    """One problem as an editor reads it in the CMS: field label, message, hint."""
+    """One problem as an editor reads it in the CMS: the form's field label, message and hint in
+    Vietnamese (from bantin's message catalogue)."""
+    problem = problem.translated("vi")
     label = FIELDS.get(problem.field, problem.field)
     where = f"{label} (`{problem.field}`): " if label and label != problem.field else (f"{label}: " if label else "")
-    hint = f" — {vietnamese(problem.hint)}" if problem.hint else ""
+    hint = f" — {problem.hint}" if problem.hint else ""
     line = f" (dòng {problem.line})" if problem.line else ""
-    return f"{problem.path}{line}: {where}{vietnamese(problem.message)}{hint}"
+    return f"{problem.path}{line}: {where}{problem.message}{hint}"
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -54,12 +50,16 @@ class SaveCheck:
     shadow_cache: ParseCache = field(default_factory=ParseCache)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def errors(self, root: Path, cache: ParseCache) -> set[tuple[str, int, str, str]]:
+    def errors(self, root: Path, cache: ParseCache) -> dict[tuple[str, int, str, str], Problem]:
         """The errors `build.py check` reports on `root`, with paths as if it were content/."""
         _, _, problems = validate(Options(content=root, out=self.work / "unused"), cache)
         prefix = shown_root(root)
-        return {("content" + p.path[len(prefix):] if p.path.startswith(prefix) else p.path, p.line, p.field, p.message)
-                for p in problems if p.severity == "error"}
+        found = {}
+        for p in problems:
+            if p.severity == "error":
+                p = replace(p, path="content" + p.path[len(prefix):] if p.path.startswith(prefix) else p.path)
+                found[(p.path, p.line, p.field, str(p.message))] = p
+        return found
 
     def problems(self, changes: dict[str, bytes | None]) -> list[Problem]:
         """Errors the content would have after `changes` (path under root -> bytes, None = deleted)
@@ -76,7 +76,7 @@ class SaveCheck:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
             after = self.errors(shadow, self.shadow_cache)
-        return [Problem(*key) for key in sorted(after - before)]
+        return [after[key] for key in sorted(after.keys() - before.keys())]
 
     def __call__(self, changes: dict[str, bytes | None]) -> str | None:
         """Why the changes cannot be saved (Vietnamese, one line per problem), or None."""

@@ -110,10 +110,11 @@ def outputs_intact(out: Path, stamps: dict[str, tuple[int, int]]) -> bool:
 
 
 def next_change(content: Content, now: datetime, drafts: bool) -> str | None:
-    """When the next scheduled article is due (then the site changes by itself); None if none is."""
-    if drafts:
-        return None
-    due = [a.date for a in content.articles if not a.draft and a.date > now]
+    """When the next scheduled article is due or a pin on the home page ends (then the site changes
+    by itself); None if neither is."""
+    due = [a.pinned_until for a in content.articles if a.pinned_until is not None and a.pinned_until > now]
+    if not drafts:
+        due += [a.date for a in content.articles if not a.draft and a.date > now]
     return min(due).isoformat() if due else None
 
 

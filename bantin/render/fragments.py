@@ -35,11 +35,13 @@ class Fragments:
         """The "Lượt xem" label and the count the widget refreshes."""
         return self._render(("views", item["path"]), "partials/views.html", a=item)
 
-    def cards(self, items: list[dict], heading: str = "h2", images: bool = True) -> Markup:
-        """A list of article cards; each card is rendered once per heading level and image choice."""
+    def cards(self, items: list[dict], heading: str = "h2", images: bool = True, variant: str = "") -> Markup:
+        """A list of article cards; each card is rendered once per heading level and image choice.
+        `variant` ("compact", "tiles") only changes the list's class: the layout is in site.css."""
         rendered = [self._render(("card", a["path"], heading, images), "partials/card.html",
                                  a=a, heading=heading, images=images) for a in items]
-        return Markup('<ul class="cards">\n') + Markup("").join(rendered) + Markup("</ul>\n")
+        css = f"cards cards--{variant}" if variant else "cards"
+        return Markup(f'<ul class="{css}">\n') + Markup("").join(rendered) + Markup("</ul>\n")
 
     def titles(self, items: list[dict]) -> Markup:
         """A list of titles with dates ("Tin khác")."""

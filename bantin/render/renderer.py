@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,12 @@ from ..site.model import SiteModel
 from ..site.plan import PageSpec
 from ..site.queries import Queries
 from ..site.stats import StatsTable
+from ..source.config import Footer
 from . import stats_views
 from .bodies import Bodies
 from .environment import make_environment
 from .fragments import Fragments
+from .pictures import SIZES, Photos, Picture
 from .views import Counts, Views
 
 
@@ -37,7 +39,7 @@ class RenderJob:
     template_folders: list[Path]
     assets: dict[str, str]          # logical name -> published path ("css/site.css" -> "assets/css/site.1a2b.css")
     counter_endpoint: str
-    image_sizes: dict[str, tuple[int, int]]
+    photos: Photos    # every image under content/media, by NFC reference ("media/2024/anh.jpg"), and its file
     table: StatsTable
     stats_pages: dict[str, dict] = field(default_factory=dict)  # path -> context of the tree and comparison pages
     markdown_salt: str = ""
@@ -63,8 +65,8 @@ class Renderer:
         self.env.globals["fragments"] = Fragments(self.env, U.section_prefixes([m["prefix"] for m in self.menu()]))
 
     # -- what views need from outside the model (views.Outside) --------------------------------
-    def image_size(self, ref: str) -> tuple[int, int] | None:
-        return self.job.image_sizes.get(ref)
+    def picture(self, ref: str) -> Picture | None:
+        return self.job.photos.pictures.get(ref)
 
     def unit_stats(self, unit_id: str) -> dict:
         config = self.job.model.config
@@ -87,7 +89,8 @@ class Renderer:
     def globals(self) -> dict[str, Any]:
         """The template globals; what they hold is part of every page's key (see pipeline.salt)."""
         return {"t": self.t, "url": self.urls.url, "asset": self.asset, "site": self.site(),
-                "menu": self.menu(), "links": self.links()}
+                "menu": self.menu(), "footer_pages": self.footer_pages(), "links": self.links(),
+                "image_sizes": SIZES}
 
     def asset(self, name: str) -> str:
         if name not in self.job.assets:
@@ -97,7 +100,7 @@ class Renderer:
     def site(self) -> dict[str, Any]:
         config, now = self.job.model.config, self.job.now
         return {"title": config.title, "language": config.language, "base_url": config.base_url,
-                "base_path": config.base_path, "description": config.description, "footer": config.footer,
+                "base_path": config.base_path, "description": config.description, "footer": footer_view(config.footer),
                 "counter": self.job.counter_endpoint,
                 "today": format_long_date(now.date(), config.language), "today_iso": now.date().isoformat(),
                 "year": now.year}
@@ -109,12 +112,13 @@ class Renderer:
                  ("feed", U.FEED), ("open_data_json", U.OPEN_DATA_JSON), ("open_data_csv", U.OPEN_DATA_CSV))}
 
     def menu(self) -> list[dict]:
-        model = self.job.model
-        items = [{"label": label, "url": self.urls.url(U.category(cat)), "prefix": U.category(cat)}
-                 for cat, label in model.config.categories.items()]
-        items += [{"label": p.title, "url": self.urls.url(p.site_path), "prefix": p.site_path}
-                  for p in model.pages if p.menu is not None]
-        return items
+        """The header's one row: the categories (the home, units and archive entries are in the template)."""
+        return [{"label": label, "url": self.urls.url(U.category(cat)), "prefix": U.category(cat)}
+                for cat, label in self.job.model.config.categories.items()]
+
+    def footer_pages(self) -> list[dict]:
+        """Pages with `menu:` (Giới thiệu, Liên hệ…): linked from the footer, in their `menu` order."""
+        return [{"label": p.title, "url": self.urls.url(p.site_path)} for p in self.job.model.pages if p.menu is not None]
 
     def side(self) -> dict[str, Any]:
         config = self.job.model.config
@@ -122,7 +126,8 @@ class Renderer:
                 "banners": [{"title": b.title, "url": self.link(b.url), "image": self.views.image(b.image)}
                             for b in config.banners],
                 "most_read": most_read(self.job.model, self.job.counts, self.urls),
-                "site_visits": self.job.counts.site_visits, "archive_url": self.urls.url(U.ARCHIVE),
+                "site_visits": self.job.counts.site_visits, "article_views": article_views(self.job.model, self.job.counts),
+                "articles_prefix": U.ARTICLES, "archive_url": self.urls.url(U.ARCHIVE),
                 "years": [{"year": year, "url": self.urls.url(U.archive(year))}
                           for year in sorted({k[0] for k in self.job.model.archive}, reverse=True)]}
 
@@ -150,6 +155,19 @@ def most_read(model: SiteModel, counts: Counts, urls: U.Urls) -> list[dict]:
     items = counts.top.get("7d") or counts.top.get("all") or ()
     return [{"title": titles[path], "url": urls.url(path), "path": path, "views": views}
             for path, views in items if path in titles][:10]
+
+
+def footer_view(footer: Footer) -> dict[str, str]:
+    """The footer's details, with the phone number as a tel: address."""
+    digits = "".join(ch for ch in footer.phone if ch.isdigit() or ch == "+")
+    return {**asdict(footer), "phone_href": f"tel:{digits}" if digits else ""}
+
+
+def article_views(model: SiteModel, counts: Counts) -> int | None:
+    """"Số lần xem các bài viết": the snapshot's views of published articles; None without a snapshot."""
+    if counts.site_visits is None:
+        return None
+    return sum(counts.views.get(a.site_path, 0) for a in model.articles)
 
 
 class PageFailed(Exception):

@@ -6,6 +6,7 @@ Templates never see the model. Trusted HTML (converted Markdown, rendered fragme
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Protocol
@@ -22,10 +23,13 @@ from ..problems import ContentError
 from ..text import format_number
 from .bodies import limit_error_problem
 from .markup import MarkdownLimitError
+from .pictures import Picture, image_view
+from ..source.links import media_file
 
 PAGE_WINDOW = 2
-HOME_LATEST = 8
-HOME_BLOCK = 5
+HOME_SECONDARY = 4  # beside the lead story
+HOME_LATEST = 6
+HOME_BLOCK = 4  # per category: one story with its photo and three titles
 FEED_ENTRIES = 20
 UNIT_NEWS = 12
 NOT_FOUND_LATEST = 5
@@ -34,10 +38,21 @@ Translate = Callable[..., str]
 ToHtml = Callable[[str, Queries], Markup]
 
 
-class Outside(Protocol):
-    """What views need that the model does not hold: image sizes and the statistics views."""
+_OPENING = re.compile(r'(^|[\s(\[{\u2014\u2013-])"')
 
-    def image_size(self, ref: str) -> tuple[int, int] | None: ...
+
+def curly_quotes(text: str) -> str:
+    """Front-matter text with the quotes Vietnamese print uses (“ ”), as Markdown bodies get from
+    smarty: a quote at the start or after a space or bracket opens, any other closes."""
+    if '"' not in text:
+        return text
+    return _OPENING.sub(lambda m: m.group(1) + "\u201c", text).replace('"', "\u201d")
+
+
+class Outside(Protocol):
+    """What views need that the model does not hold: photos (sizes, copies) and the statistics views."""
+
+    def picture(self, ref: str) -> Picture | None: ...
 
     def unit_stats(self, unit_id: str) -> dict: ...
 
@@ -67,7 +82,7 @@ class Views:
         # Answers read from outside the model: the page plan, image files, statistics.
         q.add("spec", lambda q, path: self.specs[path], reads_model=True)
         q.add("sitemap_entries", self._sitemap_entries, reads_model=True)
-        q.add("image_size", lambda q, ref: outside.image_size(ref), reads_model=True)
+        q.add("picture", lambda q, ref: outside.picture(ref), reads_model=True)
         q.add("unit_stats", lambda q, unit_id: outside.unit_stats(unit_id), reads_model=True,
               version=lambda q, unit_id: outside.unit_stats_version(unit_id))
         q.add("stats_page", lambda q, path: outside.stats_page(path), reads_model=True)
@@ -100,10 +115,11 @@ class Views:
         a = q.ask("article", path)
         category = self.config.categories.get(a.category) if a.category else None
         return {
-            "title": a.title, "url": self.urls.url(a.site_path), "path": a.site_path,
+            "title": curly_quotes(a.title), "url": self.urls.url(a.site_path), "path": a.site_path,
             "date": format_short(a.date, self.language), "iso": a.date.isoformat(),
-            "summary": a.summary or first_paragraph(a.body),
-            "image": self.image(a.image), "image_caption": a.image_caption or "",
+            "summary": curly_quotes(a.summary or first_paragraph(a.body)),
+            "image": self.image(a.image), "image_caption": curly_quotes(a.image_caption or ""),
+            "image_credit": a.image_credit or "",
             "category": {"label": category, "url": self.urls.url(U.category(a.category))} if category else None,
             "views": self.views_text(a.site_path),
         }
@@ -114,16 +130,16 @@ class Views:
                 "updated": a.date.isoformat()}
 
     def image(self, ref: str | None) -> dict | None:
-        """An image from content/media as templates show it: its URL and, when known, its size."""
+        """An image from content/media as templates show it (partials/picture.html): the URL of a copy
+        of fitting size, its size as shown, the srcsets of its resized copies."""
         if not ref:
             return None
-        size = self.q.ask("image_size", ref.lstrip("/"))
-        return {"url": self.urls.url(U.media(ref)), "absolute": self.urls.absolute(U.media(ref)),
-                "width": size[0] if size else None, "height": size[1] if size else None}
+        return image_view(self.q.ask("picture", media_file(ref)), media_file(ref), self.urls.url, self.urls.absolute)
 
     def views_text(self, path: str) -> str:
+        """A baked view count; "" (and the label hidden) until there is at least one view."""
         value = self.counts.views.get(path)
-        return format_number(value, self.language) if value is not None else ""
+        return format_number(value, self.language) if value else ""
 
     def unit_link(self, unit_id: str) -> dict:
         unit = self.q.ask("unit", unit_id)
@@ -159,14 +175,30 @@ class Views:
     # -- page kinds ------------------------------------------------------------------
     def _home(self, spec: PageSpec) -> dict:
         cfg = self.config
-        latest = self.q.ask("latest", HOME_LATEST + 1)
-        blocks = [{"label": label, "url": self.urls.url(U.category(cat)),
-                   "items": self.cards(listing[:HOME_BLOCK])}
-                  for cat, label in cfg.categories.items() if (listing := self.q.ask("listing", "category", cat))]
-        return {"featured": self.card(latest[0]) if latest else None,
-                "latest": self.cards(latest[1:]), "blocks": blocks,
+        latest = self.q.ask("latest", HOME_LATEST + HOME_SECONDARY + 1)
+        lead, secondary = self._top_stories(self.q.ask("featured"), latest)
+        shown = {card["path"] for card in [lead, *secondary] if card}
+        newest = [path for path in latest if path not in shown][:HOME_LATEST]
+        shown.update(newest)
+        blocks = []
+        for cat, label in cfg.categories.items():
+            items = [p for p in self.q.ask("listing", "category", cat) if p not in shown][:HOME_BLOCK]
+            shown.update(items)
+            if items:
+                blocks.append({"label": label, "url": self.urls.url(U.category(cat)), "items": self.cards(items)})
+        return {"lead": lead, "secondary": secondary, "latest": self.cards(newest), "blocks": blocks,
                 "units": [self.unit_link(u) for u in self.q.ask("children", cfg.root_unit)],
                 "page": {"description": cfg.description or cfg.title}}
+
+    def _top_stories(self, featured: tuple[str, ...], latest: tuple[str, ...]) -> tuple[dict | None, list[dict]]:
+        """The lead (the first featured article with a photo, else the newest with one) and up to
+        HOME_SECONDARY secondary stories: the other featured ones, topped up with the newest."""
+        candidates = self.cards(featured) or self.cards(latest[:HOME_LATEST])
+        lead = next((c for c in candidates if c["image"]), candidates[0] if candidates else None)
+        rest = [c for c in self.cards(featured) if lead and c["path"] != lead["path"]][:HOME_SECONDARY]
+        taken = {c["path"] for c in [lead, *rest] if c}
+        rest += [c for c in self.cards(latest) if c["path"] not in taken][:HOME_SECONDARY - len(rest)]
+        return lead, rest
 
     def _article(self, spec: PageSpec, path: str) -> dict:
         a = self.q.ask("article", path)

@@ -30,6 +30,7 @@ class SiteModel:
     roots: tuple[str, ...]
     archive: dict[tuple[int, ...], tuple[Article, ...]]
     positions: dict[str, int]  # article path -> index in its category listing
+    featured: tuple[Article, ...] = ()  # pinned first (newest first), then the other featured ones
 
     @cached_property
     def article_by_path(self) -> dict[str, Article]:
@@ -122,7 +123,14 @@ def build_model(content: Content, now: datetime, drafts: bool = False) -> SiteMo
     children, roots = unit_tree(content)
     positions = {a.site_path: i for listing in by_category.values() for i, a in enumerate(listing)}
     return SiteModel(content, published, pages, _freeze(by_category), _freeze(by_tag), tags,
-                     _freeze(by_unit), children, roots, _freeze(archive), positions)
+                     _freeze(by_unit), children, roots, _freeze(archive), positions, featured(published, now))
+
+
+def featured(published: tuple[Article, ...], now: datetime) -> tuple[Article, ...]:
+    """The home page's candidates for its lead: articles pinned until after `now`, then the other
+    featured ones, each group newest first (`published` is already in that order)."""
+    pinned = [a for a in published if a.featured and a.pinned_until is not None and a.pinned_until > now]
+    return tuple(pinned) + tuple(a for a in published if a.featured and a not in pinned)
 
 
 def _freeze(index: dict) -> dict:

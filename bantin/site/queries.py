@@ -71,6 +71,10 @@ def _latest(q: Queries, count: int) -> tuple[str, ...]:
     return tuple(a.site_path for a in q.model.articles[:count])
 
 
+def _featured(q: Queries) -> tuple[str, ...]:
+    return tuple(a.site_path for a in q.model.featured)
+
+
 def _listing(q: Queries, kind: str, key: Any) -> tuple[str, ...]:
     """Article paths, newest first: a category, a tag, a unit with its sub-units, or an archive period."""
     model = q.model
@@ -119,7 +123,7 @@ def _newest(listing) -> tuple[tuple[str, float], ...]:
 
 
 MODEL_RULES: dict[str, Rule] = {
-    "article": _article, "page": _page, "latest": _latest, "listing": _listing, "other_news": _other_news,
+    "article": _article, "page": _page, "latest": _latest, "featured": _featured, "listing": _listing, "other_news": _other_news,
     "unit": _unit, "children": _children, "ancestors": _ancestors, "archive_periods": _archive_periods,
     "tag_candidates": _tag_candidates, "unit_candidates": _unit_candidates, "word_candidates": _word_candidates,
 }

@@ -15,7 +15,7 @@ from .parse import Document
 from ..text import is_slug, shorten, slugify
 
 ARTICLE_KEYS = ("title", "date", "unit", "category", "tags", "author", "source", "summary",
-                "image", "image_caption", "slug", "draft")
+                "image", "image_caption", "image_credit", "slug", "draft", "featured", "pinned_until")
 PAGE_KEYS = ("title", "slug", "menu", "draft", "summary")
 MAX_MENU = 1000  # `menu:` orders the top menu; a menu has a handful of entries
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
@@ -46,7 +46,10 @@ class Article:
     summary: str | None = None
     image: str | None = None
     image_caption: str | None = None
+    image_credit: str | None = None
     draft: bool = False
+    featured: bool = False  # a candidate for the lead and secondary stories of the home page
+    pinned_until: datetime | None = None  # featured and kept first on the home page until then
     lines: tuple[tuple[str, int], ...] = ()
 
     @cached_property
@@ -190,11 +193,28 @@ def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Art
             title=title, date=moment, slug=_slug(f, stem), body=doc.body, body_line=doc.body_line,
             path=shown, unit=f.text("unit"), category=f.text("category"), tags=_tags(f),
             author=f.text("author"), source=f.text("source"), summary=f.text("summary"),
-            image=f.text("image"), image_caption=f.text("image_caption"), draft=f.boolean("draft"),
+            image=f.text("image"), image_caption=f.text("image_caption"),
+            image_credit=f.text("image_credit"), draft=f.boolean("draft"),
+            featured=f.boolean("featured"), pinned_until=_pinned_until(f, tz),
             lines=tuple(doc.meta.key_lines.items()))
         article.media_links  # noqa: B018 - found now, in the worker process that parses the file
     _check_markdown(f, doc)
     return (None if f.problems else article), f.problems
+
+
+def _pinned_until(f: Fields, tz: tzinfo) -> datetime | None:
+    """`pinned_until:` keeps a featured article first on the home page until that moment."""
+    raw = f.get("pinned_until")
+    if raw is None:
+        return None
+    moment = parse_date(str(raw), tz)
+    if moment is None:
+        f.error("pinned_until", f"cannot read the date `{shorten(raw)}`",
+                "write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-16 23:59`")
+    elif f.get("featured") is not True:
+        f.error("pinned_until", "only a featured article can be pinned to the home page",
+                "add `featured: true`, or remove `pinned_until`")
+    return moment
 
 
 def parse_page(doc: Document, stem: str, shown: str) -> tuple[Page | None, list[Problem]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +38,24 @@ class Link:
     line: int = 0
 
 
+FOOTER_KEYS = ("office", "address", "phone", "email", "responsible", "licence", "note")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9 .()-]{6,30}")
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What a Vietnamese e-portal shows at the bottom of every page (all optional)."""
+
+    office: str = ""       # Cơ quan chủ quản
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    responsible: str = ""  # Chịu trách nhiệm nội dung
+    licence: str = ""      # the licence line, written out in full
+    note: str = ""         # any other line (a plain `footer: text` is this)
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Validated settings; `base_path` is the URL path of `base_url` ("/" or "/portal/")."""
@@ -54,7 +73,7 @@ class SiteConfig:
     links: tuple[Link, ...]
     banners: tuple[Link, ...]
     description: str
-    footer: str
+    footer: Footer
     path: str
     lines: dict[str, int]
     admin: AdminSettings = AdminSettings()
@@ -99,7 +118,7 @@ def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Proble
         per_page=per_page, root_unit=f.text("root_unit"), counter_endpoint=endpoint,
         counter_snapshot=snapshot, categories=_categories(f), rating_scale=_scale(f),
         links=_links(f, "links"), banners=_links(f, "banners", image=True),
-        description=f.text("description") or "", footer=f.text("footer") or "",
+        description=f.text("description") or "", footer=_footer(f),
         path=shown, lines=dict(data.key_lines), admin=parse_admin(f))
     return (None if f.problems else config), f.problems
 
@@ -201,6 +220,26 @@ def _links(f: Fields, key: str, image: bool = False) -> tuple[Link, ...]:
         if title and url and (picture or not image):
             result.append(Link(title, url, picture, line))
     return tuple(result)
+
+
+def _footer(f: Fields) -> Footer:
+    """`footer:` is a line of text, or the portal's publication details, each checked."""
+    if isinstance(f.get("footer"), str):
+        return Footer(note=f.text("footer") or "")
+    data = f.mapping("footer")
+    if data is None:
+        return Footer()
+    sub = Fields(data, f.path, "footer.", f.problems)
+    sub.reject_unknown(FOOTER_KEYS)
+    values = {key: sub.text(key) or "" for key in FOOTER_KEYS}
+    if values["email"] and not _EMAIL.fullmatch(values["email"]):
+        sub.error("email", f"`{shorten(values['email'])}` is not an e-mail address", "e.g. `email: banbientap@example.vn`")
+        values["email"] = ""
+    if values["phone"] and not (_PHONE.fullmatch(values["phone"]) and sum(c.isdigit() for c in values["phone"]) >= 6):
+        sub.error("phone", f"`{shorten(values['phone'])}` is not a phone number",
+                  "digits, spaces and . - ( ) +, e.g. `phone: (0296) 3 878 123`")
+        values["phone"] = ""
+    return Footer(**values)
 
 
 def _allowed(f: Fields, key: str, url: str, hint: str) -> bool:

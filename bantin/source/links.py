@@ -58,3 +58,15 @@ def media_path(ref: str) -> str | None:
     if ref.startswith("//") or not ref.lstrip("/").startswith("media/"):
         return None
     return media_file(ref)
+
+
+# A Markdown link (not an image: no "!" before "[") whose target is under media/.
+_MEDIA_LINK = re.compile(r"(?<!!)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(?:<(/?media/[^<>\n]*)>|(/?media/[^\s()]+))")
+
+
+def linked_media(markdown: str) -> set[str]:
+    """The files under media/ that a Markdown text links to (for download), as media_file gives them;
+    images shown with `![…](…)` are not counted."""
+    if "media/" not in markdown:
+        return set()
+    return {media_file(m.group(1) or m.group(2)) for m in _MEDIA_LINK.finditer(markdown)}

@@ -77,8 +77,8 @@ def test_a_good_article_and_its_image_are_saved(backend):
 
 
 @pytest.mark.parametrize("raw, expected", [
-    (GOOD.replace("title: Chi bộ ấp Phú Hữu họp mặt\n", ""), "Tiêu đề (`title`): thiếu trường bắt buộc"),
-    (GOOD.replace("unit: dinh-my", "unit: dinh-myy"), "Đơn vị (`unit`): đơn vị `dinh-myy` không tồn tại"),
+    (GOOD.replace("title: Chi bộ ấp Phú Hữu họp mặt\n", ""), "Tiêu đề (`title`): thiếu trường bắt buộc — thêm `title: …`"),
+    (GOOD.replace("unit: dinh-my", "unit: dinh-myy"), "Đơn vị (`unit`): đơn vị `dinh-myy` không tồn tại — có phải ý bạn là `dinh-my`?"),
     (GOOD.replace("2025-05-20 09:30+07:00", "20/05/2025"), "Ngày đăng (`date`): không đọc được ngày"),
 ])
 def test_what_check_would_reject_is_not_saved(backend, raw, expected):
@@ -108,4 +108,4 @@ def test_the_api_answers_only_json_from_its_own_pages(room):
     status, answer = fetch(base + "/api/v1", json.dumps({"action": "persistEntry", "params": {
         "dataFiles": [{"path": "content/posts/2025/a.md", "raw": "---\ndate: 2025-01-01\n---\nx\n"}],
         "assets": []}}).encode(), {"Content-Type": "application/json"})
-    assert status == 422 and "Tiêu đề (`title`): thiếu trường bắt buộc" in json.loads(answer)["error"]
+    assert status == 422 and "Tiêu đề (`title`): thiếu trường bắt buộc — thêm `title: …`" in json.loads(answer)["error"]

@@ -24,6 +24,13 @@ from .conftest import needs_decap
 ADMIN = "admin:\n  enabled: true\n  repo: huyen-uy/cong-thong-tin\n  workflow: editorial\n"
 
 
+def set_admin(content, block: str) -> None:
+    """The copy's site.yaml with `block` as its `admin:` settings (the sample's own are replaced)."""
+    site = content / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(re.sub(r"(?ms)^admin:.*\Z", "", text).rstrip("\n") + "\n" + block, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def sample():
     content, problems = load(SAMPLE)
@@ -74,8 +81,7 @@ def test_polls_are_offered_when_the_site_has_them(tmp_path):
 
 def test_production_uses_github_and_the_editorial_workflow_when_asked(tmp_path):
     content = copy_sample(tmp_path)
-    with (content / "site.yaml").open("a", encoding="utf-8") as site:
-        site.write(ADMIN + "  auth_url: https://cms-auth.example.vn\n")
+    set_admin(content, ADMIN + "  auth_url: https://cms-auth.example.vn\n")
     loaded, problems = load(content)
     assert loaded is not None, problems
     config = cms_config(loaded, loaded.config.admin)
@@ -88,12 +94,13 @@ def test_production_uses_github_and_the_editorial_workflow_when_asked(tmp_path):
 
 def test_bad_admin_settings_are_reported_by_check(tmp_path):
     content = copy_sample(tmp_path)
-    with (content / "site.yaml").open("a", encoding="utf-8") as site:
-        site.write("admin:\n  enabled: true\n  workflow: nhanh\n")
-    result = run_cli("check", "--content", str(content), "--lang", "en", cwd=tmp_path)
+    set_admin(content, "admin:\n  enabled: true\n  workflow: nhanh\n")
+    result = run_cli("check", "--lang", "en", "--content", str(content), cwd=tmp_path)
     assert result.returncode != 0
     assert "admin.repo: missing required field" in result.stdout + result.stderr
-    assert "admin.workflow: unknown workflow `nhanh`" in result.stdout + result.stderr
+    assert "admin.workflow: unknown workflow `nhanh` (use one of: `simple`, `editorial`)" in result.stdout + result.stderr
+    vietnamese = run_cli("check", "--lang", "vi", "--content", str(content), cwd=tmp_path)
+    assert "admin.workflow: giá trị `nhanh` của workflow không hợp lệ" in vietnamese.stdout + vietnamese.stderr
 
 
 def test_the_built_site_has_admin_only_when_site_yaml_enables_it(tmp_path):
@@ -102,8 +109,7 @@ def test_the_built_site_has_admin_only_when_site_yaml_enables_it(tmp_path):
     plain = run_cli("build", "--content", str(content), "--out", str(tmp_path / "a"), "--no-search", cwd=tmp_path)
     assert plain.returncode == 0, plain.stderr
     assert not (tmp_path / "a" / "admin").exists()
-    with (content / "site.yaml").open("a", encoding="utf-8") as site:
-        site.write(ADMIN)
+    set_admin(content, ADMIN)
     built = run_cli("build", "--content", str(content), "--out", str(tmp_path / "b"), "--no-search", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     admin = tmp_path / "b" / "admin"

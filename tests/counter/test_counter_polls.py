@@ -134,3 +134,15 @@ def test_votes_survive_a_restart_and_still_count_once(tmp_path: Path, site_dir: 
     for expected in (200, 409):
         with start_in_background(db, site_dir, clock=clock, rate=0) as handle:
             assert vote(Api(handle.port), "kha").status == expected
+
+
+def test_who_voted_is_forgotten_a_day_after_the_poll_closes(polls: Api, clock, tmp_path: Path):
+    import sqlite3
+
+    vote(polls, "tot")
+    db = tmp_path / "counter.sqlite3"
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM poll_voters").fetchone() == (1,)
+    clock.advance(15 * 86400)          # past closes (2026-12-01) by more than a day
+    polls.hit("/tin-tuc/a/")           # the first hit of a new day tidies up
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM poll_voters").fetchone() == (0,)
+    assert polls.request("GET", "/api/poll?id=danh-gia").json["total"] == 1   # the votes stay
