@@ -209,11 +209,11 @@ def _pinned_until(f: Fields, tz: tzinfo) -> datetime | None:
         return None
     moment = parse_date(str(raw), tz)
     if moment is None:
-        f.error("pinned_until", f"cannot read the date `{shorten(raw)}`",
-                "write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-16 23:59`")
+        f.error("pinned_until", msg("cannot read the date `{date}`", date=shorten(raw)),
+                msg("write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-16 23:59`"))
     elif f.get("featured") is not True:
-        f.error("pinned_until", "only a featured article can be pinned to the home page",
-                "add `featured: true`, or remove `pinned_until`")
+        f.error("pinned_until", msg("only a featured article can be pinned to the home page"),
+                msg("add `featured: true`, or remove `pinned_until`"))
     return moment
 
 

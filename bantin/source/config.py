@@ -233,11 +233,12 @@ def _footer(f: Fields) -> Footer:
     sub.reject_unknown(FOOTER_KEYS)
     values = {key: sub.text(key) or "" for key in FOOTER_KEYS}
     if values["email"] and not _EMAIL.fullmatch(values["email"]):
-        sub.error("email", f"`{shorten(values['email'])}` is not an e-mail address", "e.g. `email: banbientap@example.vn`")
+        sub.error("email", msg("`{email}` is not an e-mail address", email=shorten(values["email"])),
+                  msg("e.g. {example}", example="`email: banbientap@example.vn`"))
         values["email"] = ""
     if values["phone"] and not (_PHONE.fullmatch(values["phone"]) and sum(c.isdigit() for c in values["phone"]) >= 6):
-        sub.error("phone", f"`{shorten(values['phone'])}` is not a phone number",
-                  "digits, spaces and . - ( ) +, e.g. `phone: (0296) 3 878 123`")
+        sub.error("phone", msg("`{phone}` is not a phone number", phone=shorten(values["phone"])),
+                  msg("digits, spaces and . - ( ) +, e.g. `phone: (0296) 3 878 123`"))
         values["phone"] = ""
     return Footer(**values)
 
