@@ -139,7 +139,7 @@ def encode_all(tasks: list[Task], jobs: int) -> None:
         context = multiprocessing.get_context(start_method())
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
             errors = list(pool.map(encode, tasks))
-    problems = [Problem(task.ref, 0, "", msg("cannot read the image: {error}", error=error),
+    problems = [Problem(task.ref, 0, "", msg("cannot read the image: {error}", error=str(error)),
                         msg("open it in an image editor and save it again as JPEG or PNG"))
                 for task, error in zip(tasks, errors) if error]
     if problems:
