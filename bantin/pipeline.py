@@ -135,8 +135,9 @@ def build_time(options: Options, tz) -> datetime:
     try:
         return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(tz)
     except (ValueError, OverflowError, OSError):
+        hint = msg("set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`")
         raise BuildFailed([Problem("SOURCE_DATE_EPOCH", 0, "", msg("`{value}` is not a time", value=epoch[:40]),
-                                   msg("set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`"))]) from None
+                                   hint)]) from None
 
 
 def build(options: Options, progress: Progress | None = None, session: Session | None = None) -> Report:
@@ -333,7 +334,8 @@ def read_counts(options: Options, config) -> Counts:
     try:
         snap = load_snapshot(path)
     except (SnapshotError, OSError) as err:
-        raise BuildFailed([Problem(display_path(path), 0, "", msg("cannot use the counter snapshot: {error}", error=str(err)),
+        raise BuildFailed([Problem(display_path(path), 0, "",
+                                   msg("cannot use the counter snapshot: {error}", error=str(err)),
                                    msg("export a fresh one with GET /api/export"))])
     top = {period: tuple((item.path, item.views) for item in items) for period, items in snap.top.items()}
     return Counts(snap.site_visits, dict(snap.views), top)

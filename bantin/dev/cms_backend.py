@@ -152,7 +152,7 @@ class LocalBackend:
                 writes[self.resolve(data_file["path"], writing=True)] = None
                 writes[self.resolve(data_file["newPath"], writing=True)] = data_file["raw"].encode("utf-8")
         for asset in params.get("assets") or []:
-            writes[self.resolve(asset.get("path"), writing=True)] = _decoded(asset)
+            writes[self.resolve(asset.get("path") if isinstance(asset, dict) else None, writing=True)] = _decoded(asset)
         self._save(writes)
         return {"message": "entry persisted"}
 

@@ -23,6 +23,7 @@ from .cms_check import SaveCheck
 from .http import content_type
 
 API_PATH = "/api/v1"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
@@ -36,7 +37,15 @@ class EditingRoom:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.backend = LocalBackend(self.options.content, SaveCheck(self.options.content, self.work))
+        self.check = SaveCheck(self.options.content, self.work)
+        self.backend = LocalBackend(self.options.content, self.check)
+        self._opened = threading.Event()
+
+    def opened(self) -> None:
+        """The editor opened the room: get the save check ready while Decap loads."""
+        if not self._opened.is_set():
+            self._opened.set()
+            self.check.warm_up()
 
     def content(self) -> Content | None:
         """The content as it is now, or as it last was when valid (a broken file must not lock editors out)."""
@@ -63,6 +72,7 @@ class AdminHandler(web.RequestHandler):
     def get(self, name: str) -> None:
         self.set_header("Cache-Control", "no-store")
         if name in ("", "index.html", "config.yml"):
+            self.room.opened()
             content = self.room.content()
             if content is None:
                 self._fail(503, "Nội dung đang có lỗi: sửa theo thông báo trong cửa sổ lệnh rồi tải lại trang.")
@@ -102,7 +112,8 @@ class ApiHandler(web.RequestHandler):
 
     async def post(self) -> None:
         origin = self.request.headers.get("Origin")
-        if origin and urlsplit(origin).netloc != self.request.host:
+        # A page of another site that rebinds its name to 127.0.0.1 sends its own name as Host.
+        if self.request.host_name not in LOOPBACK or (origin and urlsplit(origin).netloc != self.request.host):
             return self._answer(403, {"error": "Chỉ phòng biên tập của máy chủ này được ghi vào nội dung."})
         if not self.request.headers.get("Content-Type", "").startswith("application/json"):
             return self._answer(415, {"error": "Cần gửi JSON."})
@@ -123,8 +134,11 @@ class ApiHandler(web.RequestHandler):
         self.finish(json.dumps(data, ensure_ascii=False))
 
 
-def cms_handlers(options: Options) -> list:
-    """Tornado routes of the editing room, to put before the site's catch-all route."""
+def cms_handlers(options: Options, host: str) -> list:
+    """Tornado routes of the editing room, to put before the site's catch-all route; none unless
+    `serve` listens on this machine only (it writes into content/ for whoever can reach it)."""
+    if host not in LOOPBACK:
+        return []
     room = EditingRoom(options, options.out.resolve().parent / ".bantin-serve" / "cms")
     return [(r"/admin", web.RedirectHandler, {"url": "/admin/"}), (r"/admin/(.*)", AdminHandler, {"room": room}),
             (API_PATH, ApiHandler, {"room": room})]

@@ -139,7 +139,8 @@ def new_unit(catalog: Catalog, name: str, parent: str | None, level: str | None)
                                  display_path(catalog.root / "units"),
                                  msg("unit ids are the file names in content/units/, without .yaml")))
     if level and level not in LEVELS:
-        problems.append(Problem(display_path(catalog.root / "units"), 0, "--level", msg("unknown level `{level}`", level=level),
+        problems.append(Problem(display_path(catalog.root / "units"), 0, "--level",
+                                msg("unknown level `{level}`", level=level),
                                 did_you_mean(level, LEVELS, msg("levels"))))
     if problems:
         raise ScaffoldError(problems)

@@ -210,9 +210,10 @@ def serve(args: argparse.Namespace, options: Options) -> int:
     options = serve_options(args, options)
     status = BuildStatus()
     preview = Preview()
+    editing_room = cms_handlers(options, args.host)
     server = DevServer([(STATUS_PATH.replace(".", r"\."), StatusHandler, {"status": status}),
                         (OVERLAY_PATH.replace(".", r"\."), OverlayHandler),
-                        *cms_handlers(options),
+                        *editing_room,
                         (r"/(.*)", SiteHandler, {"root": options.out, "preview": preview})])
     counter = _Counter(args, options)
     builder = Builder(options, status, lambda: (counter.ensure_started(), server.reload_pages()),
@@ -224,8 +225,10 @@ def serve(args: argparse.Namespace, options: Options) -> int:
     builder.start()
     watcher.start()
     _stop_on_sigterm(server)
-    print(translate(msg("web editing room on {url}admin/ (saves into {content}/)", url=options.base_url,
-                        content=_short(str(options.content))), lang), file=sys.stderr)
+    room = msg("web editing room on {url}admin/ (saves into {content}/)", url=options.base_url,
+               content=_short(str(options.content))) if editing_room else \
+        msg("no web editing room: it runs only when serve listens on 127.0.0.1 (--host)")
+    print(translate(room, lang), file=sys.stderr)
     print(translate(msg("serving {out}/ on {url} (Ctrl-C to stop); watching {folders}", out=str(options.out),
                         url=options.base_url, folders=", ".join(_short(str(f)) for f in watcher.folders)), lang),
           file=sys.stderr, flush=True)

@@ -32,7 +32,8 @@ def collect(folders: list[Path]) -> dict[str, Asset]:
         for path in sorted(folder.rglob("*")):
             name = path.relative_to(folder).as_posix()
             if path.is_symlink() and not path.resolve().is_relative_to(root):
-                problems.append(Problem(display_path(path), 0, "", msg("this is a link to a file outside the assets folder"),
+                problems.append(Problem(display_path(path), 0, "",
+                                        msg("this is a link to a file outside the assets folder"),
                                         msg("copy the file into the folder instead of linking to it")))
             elif path.is_file() and not path.name.startswith(".") and name not in DEV_ONLY:
                 found[name] = path

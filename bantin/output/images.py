@@ -24,6 +24,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from ..incremental.keys import digest_bytes, digest_value, source_digest
 from ..incremental.parallel import start_method
 from ..incremental.store import read_pickle, write_atomic, write_pickle
+from ..messages import msg
 from ..problems import BuildFailed, Problem
 from ..render import pictures
 from ..render.pictures import Photos, Variant, plan_picture
@@ -138,8 +139,8 @@ def encode_all(tasks: list[Task], jobs: int) -> None:
         context = multiprocessing.get_context(start_method())
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
             errors = list(pool.map(encode, tasks))
-    problems = [Problem(task.ref, 0, "", f"cannot read the image: {error}",
-                        "open it in an image editor and save it again as JPEG or PNG")
+    problems = [Problem(task.ref, 0, "", msg("cannot read the image: {error}", error=str(error)),
+                        msg("open it in an image editor and save it again as JPEG or PNG"))
                 for task, error in zip(tasks, errors) if error]
     if problems:
         raise BuildFailed(problems)

@@ -45,12 +45,15 @@ def check_out_folder(out: Path, sources: list[Path], roots: list[Path]) -> None:
         if target == guarded or guarded.is_relative_to(target) or inside:
             why = (msg("refusing to write the site into {out}: it is, holds or lies inside {folder}", out=str(out),
                        folder=str(folder)) if folder in sources else
-                   msg("refusing to write the site into {out}: it is or holds {folder}", out=str(out), folder=str(folder)))
+                   msg("refusing to write the site into {out}: it is or holds {folder}", out=str(out),
+                       folder=str(folder)))
             raise BuildFailed([Problem(str(out), 0, "--out", why, msg("choose another folder, e.g. site/"))])
     if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise BuildFailed([Problem(str(out), 0, "--out", msg("{out} is not a folder", out=str(out)), msg("choose another folder"))])
+        raise BuildFailed([Problem(str(out), 0, "--out", msg("{out} is not a folder", out=str(out)),
+                                   msg("choose another folder"))])
     if target.is_dir() and any(target.iterdir()) and read_marker(target) is None:
-        raise BuildFailed([Problem(str(out), 0, "--out", msg("{out} is not empty and was not made by bantin", out=str(out)),
+        raise BuildFailed([Problem(str(out), 0, "--out",
+                                   msg("{out} is not empty and was not made by bantin", out=str(out)),
                                    msg("choose an empty folder or an earlier bantin build; nothing was touched"))])
 
 

@@ -386,6 +386,11 @@ def _over_counts(unit: Unit, own: YearStats, figures: YearFigures | None) -> lis
     return problems
 
 
+# A unit's level as a message says it ("a branch rates itself").
+_LEVEL_NAMES = {"province": msg("province"), "district": msg("district"), "commune": msg("commune"),
+                "branch": msg("branch")}
+
+
 def _members(members: Figure) -> str:
     """"20 members", or "20 members (rolled up)" when summed from the sub-units."""
     if members.rolled_up:
@@ -396,7 +401,9 @@ def _members(members: Figure) -> str:
 def _orgs_text(figures: YearFigures, level: str | None) -> str:
     parts = [f"{name} {figures.count(name).value}" for name in ("grassroots", "branches")
              if figures.count(name).value is not None]
-    return " + ".join(parts) if parts else msg("a {level} rates itself", level=str(level))
+    if parts:
+        return " + ".join(parts)
+    return msg("a {level} rates itself", level=_LEVEL_NAMES.get(level or "", str(level)))
 
 
 def _orphan_year(unit: Unit, own: YearStats, units: Mapping[str, Unit]) -> list[Problem]:

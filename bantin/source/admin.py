@@ -50,10 +50,12 @@ def parse_admin(f: Fields) -> AdminSettings:
     workflow = _choice(sub, "workflow", WORKFLOWS)
     repo = sub.text("repo", required=enabled, hint=msg("add `repo: owner/name` (the GitHub repository)")) or ""
     if repo and not _REPO.fullmatch(repo):
-        sub.error("repo", msg("`{repo}` is not a GitHub repository", repo=shorten(repo)), msg("write it as `owner/name`"))
+        sub.error("repo", msg("`{repo}` is not a GitHub repository", repo=shorten(repo)),
+                  msg("write it as `owner/name`"))
     branch = sub.text("branch") or "main"
     if not _BRANCH.fullmatch(branch):
-        sub.error("branch", msg("`{branch}` is not a branch name", branch=shorten(branch)), msg("e.g. {example}", example="`main`"))
+        sub.error("branch", msg("`{branch}` is not a branch name", branch=shorten(branch)),
+                  msg("e.g. {example}", example="`main`"))
     auth_url = sub.text("auth_url")
     if auth_url and (urlsplit(auth_url).scheme != "https" or not urlsplit(auth_url).netloc):
         sub.error("auth_url", msg("must be an https:// address, not `{url}`", url=shorten(auth_url)),

@@ -139,7 +139,8 @@ _PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def _slug(f: Fields, stem: str) -> str:
     given = f.text("slug")
     if given is not None and not is_slug(given):
-        f.error("slug", msg("`{slug}` is not a slug", slug=shorten(given)), msg("use `{slug}`", slug=shorten(slugify(given))))
+        f.error("slug", msg("`{slug}` is not a slug", slug=shorten(given)),
+                msg("use `{slug}`", slug=shorten(slugify(given))))
     if given and is_slug(given):
         return given
     slug = stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
@@ -162,7 +163,8 @@ def _tags(f: Fields) -> tuple[Tag, ...]:
         label = str(item).strip() if item is not None and not isinstance(item, (dict, list)) else ""
         tag = _tag(label) if label else None
         if tag is None:
-            f.error("tags", msg("`{tag}` is not a usable tag", tag=shorten(item)), msg("each tag needs letters or digits"))
+            f.error("tags", msg("`{tag}` is not a usable tag", tag=shorten(item)),
+                    msg("each tag needs letters or digits"))
             continue
         tags.setdefault(tag.slug, tag)
     return tuple(tags.values())
@@ -207,11 +209,11 @@ def _pinned_until(f: Fields, tz: tzinfo) -> datetime | None:
         return None
     moment = parse_date(str(raw), tz)
     if moment is None:
-        f.error("pinned_until", f"cannot read the date `{shorten(raw)}`",
-                "write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-16 23:59`")
+        f.error("pinned_until", msg("cannot read the date `{date}`", date=shorten(raw)),
+                msg("write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-16 23:59`"))
     elif f.get("featured") is not True:
-        f.error("pinned_until", "only a featured article can be pinned to the home page",
-                "add `featured: true`, or remove `pinned_until`")
+        f.error("pinned_until", msg("only a featured article can be pinned to the home page"),
+                msg("add `featured: true`, or remove `pinned_until`"))
     return moment
 
 

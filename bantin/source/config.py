@@ -107,7 +107,8 @@ def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Proble
     base_url = _base_url(f)
     language = f.text("language") or "vi"
     if language not in LANGUAGES:
-        f.error("language", msg("unsupported language `{language}`", language=shorten(language)), msg("use `vi` or `en`"))
+        f.error("language", msg("unsupported language `{language}`", language=shorten(language)),
+                msg("use `vi` or `en`"))
     timezone = _timezone(f)
     per_page = f.integer("per_page", MAX_PER_PAGE, minimum=1) or 20
     counter = f.mapping("counter")
@@ -151,7 +152,8 @@ def _timezone(f: Fields) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        f.error("timezone", msg("unknown time zone `{zone}`", zone=shorten(name)), msg("e.g. {example}", example="`Asia/Ho_Chi_Minh`"))
+        f.error("timezone", msg("unknown time zone `{zone}`", zone=shorten(name)),
+                msg("e.g. {example}", example="`Asia/Ho_Chi_Minh`"))
         return DEFAULT_TIMEZONE
     return name
 
@@ -195,7 +197,8 @@ def _scale(f: Fields) -> tuple[str, ...]:
         if not isinstance(label, str) or not label.strip():
             f.problems.append(Problem(f.path, line, "rating_scale", msg("each rating label must be text")))
         elif label in labels:
-            f.problems.append(Problem(f.path, line, "rating_scale", msg("`{label}` is listed twice", label=shorten(label))))
+            f.problems.append(Problem(f.path, line, "rating_scale",
+                                      msg("`{label}` is listed twice", label=shorten(label))))
         else:
             labels.append(label.strip())
     return tuple(labels)
@@ -230,11 +233,12 @@ def _footer(f: Fields) -> Footer:
     sub.reject_unknown(FOOTER_KEYS)
     values = {key: sub.text(key) or "" for key in FOOTER_KEYS}
     if values["email"] and not _EMAIL.fullmatch(values["email"]):
-        sub.error("email", f"`{shorten(values['email'])}` is not an e-mail address", "e.g. `email: banbientap@example.vn`")
+        sub.error("email", msg("`{email}` is not an e-mail address", email=shorten(values["email"])),
+                  msg("e.g. {example}", example="`email: banbientap@example.vn`"))
         values["email"] = ""
     if values["phone"] and not (_PHONE.fullmatch(values["phone"]) and sum(c.isdigit() for c in values["phone"]) >= 6):
-        sub.error("phone", f"`{shorten(values['phone'])}` is not a phone number",
-                  "digits, spaces and . - ( ) +, e.g. `phone: (0296) 3 878 123`")
+        sub.error("phone", msg("`{phone}` is not a phone number", phone=shorten(values["phone"])),
+                  msg("digits, spaces and . - ( ) +, e.g. `phone: (0296) 3 878 123`"))
         values["phone"] = ""
     return Footer(**values)
 

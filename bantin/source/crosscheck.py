@@ -38,7 +38,8 @@ def _check_units(config: SiteConfig | None, units: dict[str, Unit]) -> list[Prob
     for unit in units.values():
         if unit.parent and unit.parent not in units:
             problems.append(Problem(unit.path, unit.lines.get("parent", 1), "parent",
-                                    msg("unknown unit `{unit}`", unit=shorten(unit.parent)), did_you_mean(unit.parent, units)
+                                    msg("unknown unit `{unit}`", unit=shorten(unit.parent)),
+                                    did_you_mean(unit.parent, units)
                                     or msg("the parent id is the file name of its unit file, without .yaml")))
     problems += _check_cycles(units)
     return problems
@@ -68,7 +69,8 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
     problems = []
     for a in articles:
         if a.unit and a.unit not in units:
-            problems.append(Problem(a.path, a.line_of("unit"), "unit", msg("unknown unit `{unit}`", unit=shorten(a.unit)),
+            problems.append(Problem(a.path, a.line_of("unit"), "unit",
+                                    msg("unknown unit `{unit}`", unit=shorten(a.unit)),
                                     did_you_mean(a.unit, units)))
         if config and a.category and a.category not in config.categories:
             problems.append(Problem(a.path, a.line_of("category"), "category",
@@ -120,7 +122,8 @@ def _check_urls(articles: list[Article], pages: list[Page]) -> list[Problem]:
                                     msg("choose another slug")))
         elif path in owners:
             problems.append(Problem(item.path, item.line_of("slug"), "slug",
-                                    msg("{first} and {second} both map to {path}", first=owners[path], second=item.path, path=path),
+                                    msg("{first} and {second} both map to {path}", first=owners[path],
+                                        second=item.path, path=path),
                                     msg("give one of them another `slug:`")))
         else:
             owners[path] = item.path

@@ -95,7 +95,8 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, LineDict):
-            self.error(key, msg("must be a list of `key: value` lines"), msg("indent the entries under `{key}:`", key=key))
+            self.error(key, msg("must be a list of `key: value` lines"),
+                       msg("indent the entries under `{key}:`", key=key))
             return None
         return value
 

@@ -133,7 +133,8 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Pr
     except yaml.MarkedYAMLError as err:
         raise SourceError(_yaml_problem(err, shown, first_line)) from None
     except yaml.YAMLError as err:
-        raise SourceError(Problem(shown, first_line, "", msg("malformed YAML: {problem}", problem=shorten(str(err))))) from None
+        problem = msg("malformed YAML: {problem}", problem=shorten(str(err)))
+        raise SourceError(Problem(shown, first_line, "", problem)) from None
     finally:
         loader.dispose()
     problems = [Problem(shown, line, shorten(key), msg("this key appears twice"), msg("keep only one of them"))
@@ -159,7 +160,8 @@ def _check_structure(text: str, shown: str, first_line: int) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise SourceError(Problem(shown, line, "", msg("the YAML is nested more than {depth} levels deep", depth=MAX_DEPTH),
+                raise SourceError(Problem(shown, line, "",
+                                          msg("the YAML is nested more than {depth} levels deep", depth=MAX_DEPTH),
                                           msg("check the indentation and the brackets")))
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
@@ -248,8 +250,8 @@ def invisible_problems(text: str, shown: str) -> list[Problem]:
     problems = []
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.append(Problem(shown, line, "", msg("the file contains NUL characters (U+0000)"),
-                                msg("save it as UTF-8 text: a file saved as UTF-16, or not a text file, looks like this")))
+        problems.append(Problem(shown, line, "", msg("the file contains NUL characters (U+0000)"), msg(
+            "save it as UTF-8 text: a file saved as UTF-16, or not a text file, looks like this")))
     for number, line in enumerate(text.split("\n"), 1):
         found = sorted(set(_INVISIBLE.findall(line)) - {"\x00"})
         if found:

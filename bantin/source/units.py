@@ -66,7 +66,8 @@ def parse_unit(unit_id: str, data: object, shown: str,
     name = f.text("name", required=True)
     level = f.text("level")
     if level is not None and level not in LEVELS:
-        f.error("level", msg("unknown level `{level}`", level=shorten(level)), did_you_mean(level, LEVELS, msg("levels")))
+        f.error("level", msg("unknown level `{level}`", level=shorten(level)),
+                did_you_mean(level, LEVELS, msg("levels")))
     stats = _stats(f, scale)
     unit = Unit(id=unit_id, name=name or "", short_name=f.text("short_name") or name or "",
                 level=level, parent=f.text("parent"), secretary=f.text("secretary"),

@@ -109,3 +109,19 @@ def test_the_api_answers_only_json_from_its_own_pages(room):
         "dataFiles": [{"path": "content/posts/2025/a.md", "raw": "---\ndate: 2025-01-01\n---\nx\n"}],
         "assets": []}}).encode(), {"Content-Type": "application/json"})
     assert status == 422 and "Tiêu đề (`title`): thiếu trường bắt buộc — thêm `title: …`" in json.loads(answer)["error"]
+
+
+def test_the_api_refuses_pages_that_reach_it_under_another_name(room):
+    base, _ = room
+    port = base.rsplit(":", 1)[1]
+    body = json.dumps({"action": "info"}).encode()
+    rebound = {"Content-Type": "application/json", "Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}
+    assert fetch(base + "/api/v1", body, rebound)[0] == 403
+
+
+def test_no_editing_room_when_serve_listens_beyond_this_machine(tmp_path):
+    from bantin.dev.cms_routes import cms_handlers
+    from bantin.pipeline import Options
+    options = Options(content=copy_sample(tmp_path), out=tmp_path / "site")
+    assert cms_handlers(options, "0.0.0.0") == []
+    assert [route[0] for route in cms_handlers(options, "127.0.0.1")] == [r"/admin", r"/admin/(.*)", "/api/v1"]

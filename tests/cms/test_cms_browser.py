@@ -90,3 +90,67 @@ def test_an_article_without_a_title_is_not_saved_and_the_message_is_vietnamese(r
     finally:
         context.close()
     assert sorted(Path(content, "posts").rglob("*.md")) == before
+
+
+def test_saving_an_existing_article_changes_only_what_the_editor_changed(room, browser):
+    base, content = room
+    article = sorted((content / "posts" / "2024").glob("*.md"))[0]
+    before = article.read_text(encoding="utf-8").split("\n")
+    author = next(line for line in before if line.startswith("author: "))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/admin/#/collections/posts/entries/2024/{article.stem}")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_selector("#author-field-7", timeout=30_000)
+        page.fill("#author-field-7", "Tổ biên tập Đảng bộ huyện")
+        publish(page)
+        wait_for(lambda: "Tổ biên tập Đảng bộ huyện" in article.read_text(encoding="utf-8"), "the saved article")
+    finally:
+        context.close()
+    after = article.read_text(encoding="utf-8").split("\n")
+    changed = [(old, new) for old, new in zip(before, after) if old != new]
+    assert len(after) == len(before)
+    assert (author, "author: Tổ biên tập Đảng bộ huyện") in changed
+    assert all(old == author or old.startswith("date: ") for old, _ in changed)  # the date only gains its offset
+
+
+def test_what_only_the_build_can_see_is_refused_with_the_check_message_in_vietnamese(room, browser):
+    base, content = room
+    taken = "cham-lo-tet-cho-ho-ngheo-gia-dinh-chinh-sach-khong-de-ai-thieu-tet"  # /tin-tuc/2024/02/<slug>/
+    before = sorted(Path(content).rglob("*.md"))
+    context, page = open_new_article(browser, base)
+    try:
+        page.fill("#title-field-1", "Bài mới trùng địa chỉ với bài cũ")
+        page.fill("#date-field-2", "2024-02-10T10:00")
+        page.fill("#slug-field-12", taken)
+        page.locator("[data-slate-editor]").click()
+        page.keyboard.type("Nội dung.")
+        publish(page)
+        toast = page.get_by_text("Chưa lưu: nội dung có lỗi mà `build.py check` sẽ từ chối.", exact=False)
+        toast.wait_for(timeout=30_000)
+        message = toast.inner_text()
+        assert f"/tin-tuc/2024/02/{taken}/" in message and ".bantin-serve" not in message
+    finally:
+        context.close()
+    assert sorted(Path(content).rglob("*.md")) == before
+
+
+def test_a_new_unit_is_named_like_build_py_new_unit_names_it(room, browser):
+    base, content = room
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(base + "/admin/#/collections/units/new")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_selector("#name-field-1", timeout=30_000)
+        page.fill("#name-field-1", "Chi bộ ấp Đông Bình")
+        pick(page, "level-field-3", "Chi bộ")
+        pick(page, "parent-field-4", "Định Mỹ")
+        publish(page)
+        saved = content / "units" / "chi-bo-ap-dong-binh.yaml"
+        wait_for(saved.is_file, "the unit file")
+    finally:
+        context.close()
+    assert saved.read_text(encoding="utf-8") == "name: Chi bộ ấp Đông Bình\nlevel: branch\nparent: dinh-my\n"
+    assert run_cli("check", "--content", str(content), cwd=content.parent).returncode == 0

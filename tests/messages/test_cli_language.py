@@ -133,3 +133,12 @@ def test_help_and_argument_errors_speak_the_sites_language(tmp_path):
     assert "treat statistics warnings as errors" in english.stdout
     refused = run_cli("build", "--content", str(content), "--jobs", "hai", env=NO_LOCALE)
     assert refused.returncode == 2 and "argument --jobs: `hai` không phải là số nguyên" in refused.stderr
+
+
+def test_statistics_warnings_are_in_vietnamese_with_their_prefix():
+    done = run_cli("check", "--content", str(INVALID.parent / "golden" / "basic" / "content"), env=NO_LOCALE)
+    assert done.returncode == 0
+    *warnings, count = done.stderr.splitlines()
+    assert count == "0 lỗi, 3 cảnh báo" and len(warnings) == 3
+    assert warnings[0].startswith("cảnh báo: tests/core/golden/basic/content/units/chau-thanh.yaml:9: stats 2023 members: ")
+    assert all("cộng từ các đơn vị cấp dưới được" in w and "(sửa một trong hai bên" in w for w in warnings)
