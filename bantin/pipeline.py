@@ -8,6 +8,7 @@ rendered again. Nothing is kept in module globals between builds.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import weakref
@@ -37,6 +38,7 @@ from .render.markup import MediaInfo
 from .render.renderer import RenderJob, Renderer
 from .render.views import Counts
 from .site import stats
+from .site import urls as U
 from .site.model import build_model
 from .site.plan import PageSpec, plan
 from .site.queries import Queries
@@ -279,9 +281,16 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     for name, data in opendata.open_data_files(job.table, model.units, model.config.rating_scale).items():
         output.write(name, data)
     output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))
+    output.write(U.ARCHIVE_DAYS.lstrip("/"), archive_days(model))
     if options.search and isinstance(output, Stage):
         from .output.search import index_site
         index_site(output.path, model.config.language, previous=output.out)
+
+
+def archive_days(model) -> bytes:
+    """`{"days": ["2025-06-05", …]}`: the days that have an archive page, oldest first."""
+    days = sorted(key for key in model.archive if len(key) == 3)
+    return json.dumps({"days": [f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in days]}, separators=(",", ":")).encode()
 
 
 def keep_markdown(cache: MarkdownCache | None, new: dict, used: set) -> None:

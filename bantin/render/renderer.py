@@ -125,6 +125,7 @@ class Renderer:
                 "most_read": most_read(self.job.model, self.job.counts, self.urls),
                 "site_visits": self.job.counts.site_visits, "article_views": article_views(self.job.model, self.job.counts),
                 "articles_prefix": U.ARTICLES, "archive_url": self.urls.url(U.ARCHIVE),
+                "archive_days_url": self.urls.url(U.ARCHIVE_DAYS),
                 "years": [{"year": year, "url": self.urls.url(U.archive(year))}
                           for year in sorted({k[0] for k in self.job.model.archive}, reverse=True)]}
 
