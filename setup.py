@@ -8,4 +8,5 @@ BUILTIN = {"bantin.builtin.templates": "templates", "bantin.builtin.assets": "as
 
 setup(packages=find_packages(include=["bantin", "bantin.*"]) + list(BUILTIN),
       package_dir=BUILTIN,
-      package_data={name: ["**/*"] for name in BUILTIN})
+      package_data={**{name: ["**/*"] for name in BUILTIN},
+                    "bantin": ["locale/*/LC_MESSAGES/*.mo"]})  # messages in Vietnamese (bantin/messages.py)

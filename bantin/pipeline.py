@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 import weakref
 from dataclasses import dataclass, field, replace
@@ -25,11 +26,12 @@ from .incremental.pages import render_first, split_current
 from .incremental.parallel import WorkerSetup, render_pages
 from .incremental.templates import template_cache
 from .incremental.store import CacheFiles
-from .incremental.unchanged import Shortcut, load_parsed, parsed_key, save_parsed
+from .incremental.unchanged import Shortcut, load_parsed, parsed_key, remembered_digests, save_parsed
 from .output import assets as assets_out
 from .output import manifest, opendata
-from .output.media import image_sizes
+from .output import images
 from .output.writer import Stage, Update, abandon, check_out_folder, commit, open_output
+from .messages import msg
 from .problems import BuildFailed, Problem, display_path
 from .render import stats_views
 from .render.bodies import Bodies
@@ -44,6 +46,7 @@ from .site.plan import PageSpec, plan
 from .site.queries import Queries
 from .site.urls import Urls, output_file
 from .source.load import Content, ParseCache, load
+from .source.links import linked_media
 from .text import nfc
 from .i18n import translator
 from .builtin import ASSETS as BUILTIN_ASSETS, PROJECT_ROOT
@@ -134,8 +137,8 @@ def build_time(options: Options, tz) -> datetime:
     try:
         return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(tz)
     except (ValueError, OverflowError, OSError):
-        raise BuildFailed([Problem("SOURCE_DATE_EPOCH", 0, "", f"`{epoch[:40]}` is not a time",
-                                   "set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`")]) from None
+        raise BuildFailed([Problem("SOURCE_DATE_EPOCH", 0, "", msg("`{value}` is not a time", value=epoch[:40]),
+                                   msg("set it to whole seconds since 1970, e.g. `git log -1 --format=%ct`"))]) from None
 
 
 def build(options: Options, progress: Progress | None = None, session: Session | None = None) -> Report:
@@ -147,17 +150,20 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     if shortcut and shortcut.site_is_current(lambda tz: build_time(options, tz), options.out):
         return Report(pages=shortcut.last.pages, unchanged=shortcut.last.files, warnings=shortcut.last.problems(),
                       seconds=time.perf_counter() - started)
-    parsed = session.parsed if session else load_parsed(files.parsed if files else None, parsed_key(options.content))
+    parsed, digests = (session.parsed, {}) if session else load_parsed(files.parsed if files else None,
+                                                                         parsed_key(options.content))
     content, table, problems = validate(options, parsed)
-    if files and session is None and parsed.reads:
-        save_parsed(files.parsed, parsed_key(options.content), parsed)
     if content is None:
         raise BuildFailed([p for p in problems if p.severity == "error"])
     if options.base_url:
         content = replace(content, config=content.config.with_base_url(options.base_url))
     now = build_time(options, content.config.tz)
     job = prepare(options, content, table, now)
-    report = render_site(options, job, progress, session)
+    remembered = session.remembered if session else remembered_digests(parsed, digests)
+    known = len(remembered)
+    report = render_site(options, job, progress, session, remembered)
+    if files and session is None and (parsed.reads or len(remembered) > known):
+        save_parsed(files.parsed, parsed_key(options.content), parsed, remembered)
     report.warnings = [p for p in problems if p.severity != "error"]
     report.seconds = time.perf_counter() - started
     if shortcut:
@@ -169,8 +175,9 @@ def build(options: Options, progress: Progress | None = None, session: Session |
 
 def input_folders(options: Options) -> list[Path]:
     """Every folder whose files a build reads."""
+    from .admin.files import admin_sources  # the editing room's scripts are copied into the site too
     return [f for f in [options.content, *template_folders(options.templates), BUILTIN_ASSETS,
-                        options.assets] if f is not None and f.is_dir()]
+                        options.assets, *admin_sources()] if f is not None and f.is_dir()]
 
 
 def settings(options: Options) -> tuple:
@@ -198,10 +205,15 @@ def prepare(options: Options, content: Content, table: stats.StatsTable, now: da
     return RenderJob(model=model, specs=specs, counts=read_counts(options, config), now=now,
                      template_folders=template_folders(options.templates),
                      assets={name: a.output for name, a in found.items()}, asset_sources=found,
-                     counter_endpoint=counter, image_sizes=image_sizes(content.root, content.media),
+                     counter_endpoint=counter, photos=images.read_photos(content.root, content.media, image_cache(options)),
                      table=table, stats_pages={p.path: p.context for p in stat_pages},
                      markdown_salt=markdown_salt(config),
                      cache_dir=options.cache_dir)
+
+
+def image_cache(options: Options) -> Path | None:
+    """Where encoded copies of photos are kept between builds (None: encode into a temporary folder)."""
+    return options.cache_dir / "images" if options.cache_dir is not None else None
 
 
 def markdown_salt(config) -> str:
@@ -210,9 +222,9 @@ def markdown_salt(config) -> str:
     return digest_value((environment_digest(), config.base_path, config.language, t("table"), t("footnote_back")))
 
 
-def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None) -> Renderer:
+def make_renderer(job: RenderJob, tracked: bool, remembered: weakref.WeakKeyDictionary | None = None) -> Renderer:
     """A Renderer for this process (also run in each worker, so it must stay a top-level function)."""
-    queries = TrackedQueries(job.model, remembered=session.remembered if session else None) if tracked \
+    queries = TrackedQueries(job.model, remembered=remembered) if tracked \
         else Queries(job.model)
     t = translator(job.model.config.language)
     media = MediaInfo(job.model.config.base_path, {}, t("table"), t("footnote_back"))
@@ -220,12 +232,13 @@ def make_renderer(job: RenderJob, tracked: bool, session: Session | None = None)
     return Renderer(job, queries, Bodies(media, cache, job.markdown_salt), template_cache(job.cache_dir))
 
 
-def render_site(options: Options, job: RenderJob, progress: Progress | None, session: Session | None) -> Report:
+def render_site(options: Options, job: RenderJob, progress: Progress | None, session: Session | None,
+                remembered: weakref.WeakKeyDictionary | None = None) -> Report:
     """Render what changed since the last build and publish it, with everything else the site holds."""
     caching = options.cache_dir is not None
     files = CacheFiles.of(options.cache_dir, options.out)
     memo_file = files.memo if files else None
-    parent = make_renderer(job, caching, session)
+    parent = make_renderer(job, caching, remembered)
     salt = page_salt(job, parent)
     previous = None
     if caching:
@@ -234,7 +247,7 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
         parent.queries.record = Memo(salt)
     first = render_first(parent, job, session) if caching and session else {}
     current, todo = split_current(parent, job.specs, skip=first.keys())
-    in_place = caching and not options.search and len(todo) <= IN_PLACE_SHARE * len(job.specs)
+    in_place = caching and len(todo) <= IN_PLACE_SHARE * len(job.specs)
     stamps_file = files.stamps if files else None
     output = open_output(options.out, in_place, load_stamps(stamps_file))
     try:
@@ -273,18 +286,34 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
     for asset in job.asset_sources.values():
         output.copy(asset.source, asset.output)
     root = model.content.root.resolve()
+    photos = job.photos
     for name in model.content.media:
+        if photos.pictures.get(nfc(name), None) and photos.pictures[nfc(name)].variants:
+            continue  # published as resized copies, and stripped of metadata when linked (images.publish)
         # The loader let through only links that stay inside content/; copy what they point to.
         source = (root / name).resolve()
         if source.is_relative_to(root):
             output.copy(source, nfc(name))  # published under the NFC name pages link to
+    folder = image_cache(options)
+    with tempfile.TemporaryDirectory() as temporary:
+        images.publish(output, photos, linked_media_files(model), folder or Path(temporary), options.jobs)
     for name, data in opendata.open_data_files(job.table, model.units, model.config.rating_scale).items():
         output.write(name, data)
     output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))
     output.write(U.ARCHIVE_DAYS.lstrip("/"), archive_days(model))
-    if options.search and isinstance(output, Stage):
+    if model.config.admin.enabled:
+        from .admin.files import write_admin
+        write_admin(output, model.content, model.config.base_path + job.assets.get("css/site.css", ""))
+    if options.search:
         from .output.search import index_site
-        index_site(output.path, model.config.language, previous=output.out)
+        index_site(output, model, model.config.language)
+
+
+def linked_media_files(model) -> set[str]:
+    """Files under media/ that articles, pages or unit descriptions link to for download."""
+    texts = [a.body for a in model.articles] + [p.body for p in model.pages]
+    texts += [u.description for u in model.units.values() if u.description]
+    return set().union(*(linked_media(text) for text in texts))
 
 
 def archive_days(model) -> bytes:
@@ -314,7 +343,7 @@ def read_counts(options: Options, config) -> Counts:
     try:
         snap = load_snapshot(path)
     except (SnapshotError, OSError) as err:
-        raise BuildFailed([Problem(display_path(path), 0, "", f"cannot use the counter snapshot: {err}",
-                                   "export a fresh one with GET /api/export")])
+        raise BuildFailed([Problem(display_path(path), 0, "", msg("cannot use the counter snapshot: {error}", error=str(err)),
+                                   msg("export a fresh one with GET /api/export"))])
     top = {period: tuple((item.path, item.views) for item in items) for period, items in snap.top.items()}
     return Counts(snap.site_visits, dict(snap.views), top)

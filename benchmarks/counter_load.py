@@ -30,13 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36"
 TOKEN = "bench-token"
+SITE_ORIGIN = "http://127.0.0.1"
 
 
 def write_site(site: Path, pages: int) -> list[str]:
     """A manifest like the build's, with `pages` article paths."""
     paths = [f"/tin-tuc/2024/{i % 12 + 1:02d}/bai-viet-so-{i}/" for i in range(pages)]
     (site / "_bantin").mkdir(parents=True)
-    data = {"version": 1, "base_url": "http://127.0.0.1/",
+    data = {"version": 1, "base_url": SITE_ORIGIN + "/",
             "pages": [{"path": p, "title": f"Bài viết số {i}", "kind": "article"}
                       for i, p in enumerate(sorted(paths))]}
     (site / "_bantin" / "pages.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
@@ -64,6 +65,7 @@ class Phase:
     errors: dict[int, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the service's own CPU time: steadier than req/s on a shared machine
     warmup_ok: int = 0
 
     def percentile(self, q: float) -> float:
@@ -143,14 +145,25 @@ async def load(port: int, connections: int, deadline: float, make_request, phase
     await asyncio.gather(*waits)
 
 
-async def run_phase(port: int, connections: int, seconds: float, make_request, warmup: float = 1.0) -> Phase:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc), 0 where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_phase(port: int, connections: int, seconds: float, make_request, warmup: float = 1.0,
+                    pid: int = 0) -> Phase:
     """Warm up, then measure `seconds` of load over `connections` connections."""
     warm = Phase()
     await load(port, connections, time.perf_counter() + warmup, make_request, warm, False)
     phase = Phase(warmup_ok=warm.ok)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds(pid)
     await load(port, connections, started + seconds, make_request, phase, True)
     phase.seconds = time.perf_counter() - started
+    phase.cpu_seconds = cpu_seconds(pid) - cpu
     return phase
 
 
@@ -162,7 +175,8 @@ def hit_requests(paths: list[str]):
     def make() -> bytes:
         n = next(visitor)
         body = json.dumps({"path": rng.choice(paths)}).encode()
-        return (f"POST /api/hit HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: {UA}\r\n"
+        # Origin: the site's (base_url of the manifest), as a browser on one of its pages sends it.
+        return (f"POST /api/hit HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: {UA}\r\nOrigin: {SITE_ORIGIN}\r\n"
                 f"X-Forwarded-For: 192.0.2.1, 10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
     return make
@@ -204,8 +218,9 @@ async def fetch_json(port: int, target: str, headers: str = "") -> dict:
 def report(name: str, phase: Phase, unit: str) -> None:
     rate = phase.ok / phase.seconds
     errors = f", errors {phase.errors}" if phase.errors else ""
+    cpu = f", service CPU {1e6 * phase.cpu_seconds / phase.ok:.0f} µs per answer" if phase.cpu_seconds else ""
     print(f"{name}: {rate:,.0f} {unit}/s over {phase.seconds:.1f} s ({phase.ok:,} answered), "
-          f"p50 {phase.percentile(0.5):.1f} ms, p99 {phase.percentile(0.99):.1f} ms{errors}", flush=True)
+          f"p50 {phase.percentile(0.5):.1f} ms, p99 {phase.percentile(0.99):.1f} ms{cpu}{errors}", flush=True)
 
 
 async def main_async(args: argparse.Namespace) -> int:
@@ -215,12 +230,13 @@ async def main_async(args: argparse.Namespace) -> int:
         try:
             print(f"counter pid {process.pid}, synchronous={args.synchronous}, {args.pages:,} pages, "
                   f"{args.connections} connections, {os.cpu_count()} CPUs", flush=True)
-            hits = await run_phase(port, args.connections, args.duration, hit_requests(paths))
+            hits = await run_phase(port, args.connections, args.duration, hit_requests(paths), pid=process.pid)
             report("hits (acknowledged after commit)", hits, "hits")
             for per in (1, 10):
-                reads = await run_phase(port, args.connections, args.duration, count_requests(paths, per))
+                reads = await run_phase(port, args.connections, args.duration, count_requests(paths, per),
+                                       pid=process.pid)
                 report(f"GET /api/counts with {per} path(s)", reads, "requests")
-            tops = await run_phase(port, args.connections, args.duration, top_requests())
+            tops = await run_phase(port, args.connections, args.duration, top_requests(), pid=process.pid)
             report("GET /api/top (7d and all alternately)", tops, "requests")
             export = await fetch_json(port, "/api/export", f"Authorization: Bearer {TOKEN}\r\n")
             counted = sum(export["views"].values())

@@ -1,17 +1,23 @@
-/* Search page (/tim-kiem/): runs Pagefind's JS API over the index the build writes to pagefind/.
+/* Search page (/tim-kiem/): Pagefind's JS API over the shards the build writes to pagefind/<shard>/.
  *
- * Pagefind already matches Vietnamese tones loosely ("bo" finds "bộ") and ranks exact tones
- * higher, but "đ" is a letter of its own to it. So each query is also run with its d/đ variants
- * ("dang bo" → "đang bo"), and the results are merged: when the reader typed accents, matches of
- * the query as typed come first. See docs/search.md.
+ * The index holds folded words (lowercase, no tones, đ → d), so the query is folded the same way and
+ * searched once. Each page's first TITLE_SLOTS word places hold its title, so a result whose matched
+ * places there cover every query word ranks first; then newest first. Shards are asked one at a
+ * time, newest first, for their results by date, and the first results show as soon as they are
+ * certain of their place.
+ * See docs/search.md.
  */
 (() => {
   "use strict";
 
   const PAGE_SIZE = 10;
-  const MAX_D_WORDS = 4; // 2^4 = 16 searches at most; further d/đ words are searched as typed
+  const TITLE_SLOTS = 48; // bantin/output/search/documents.py
   const DEBOUNCE_MS = 250;
-  const PARAMS = { category: "chuyen-muc", unit: "don-vi", year: "nam" };
+  const PARAMS = { category: "chuyen-muc", unit: "don-vi", year: "nam", type: "loai" };
+  const SORT_PARAM = "sap-xep";
+  const NEWEST = "moi-nhat";
+  // Page length must not count: each page lists its words once, and a short page is not a better one.
+  const RANKING = { pageLength: 0 };
 
   /** Canonical composed form, so NFD input (some keyboards, pasted text) equals NFC input. */
   const nfc = (text) => text.normalize("NFC");
@@ -20,75 +26,23 @@
   const fold = (text) => text.replace(/[đĐ]/g, (c) => (c === "đ" ? "d" : "D"))
     .normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 
-  /** The spellings of one word Pagefind needs to be asked about: as typed, with d, with đ. */
-  const wordForms = (word) => {
-    if (!/[dDđĐ]/.test(word)) return [word];
-    const toD = word.replace(/[đĐ]/g, (c) => (c === "đ" ? "d" : "D"));
-    const toDd = word.replace(/[dD]/g, (c) => (c === "d" ? "đ" : "Đ"));
-    return [...new Set([word, toD, toDd])];
-  };
+  /** The folded words of a query, once each, as the index holds them. */
+  const queryWords = (query) => [...new Set(fold(query).match(/[\p{L}\p{N}]+/gu) || [])];
 
-  /** Every query to run, the query as typed first; only the first MAX_D_WORDS d-words vary. */
-  const queryVariants = (query) => {
-    let variants = [""];
-    let varied = 0;
-    for (const word of query.split(/\s+/).filter(Boolean)) {
-      const forms = varied < MAX_D_WORDS ? wordForms(word) : [word];
-      if (forms.length > 1) varied += 1;
-      variants = variants.flatMap((head) => forms.map((form) => (head ? `${head} ${form}` : form)));
+  /** Whether a result's title holds every query word: its matched places among the title slots
+   * (the title's words are listed once each) are at least as many as the query's words. */
+  const inTitle = (result, count) => result.words.filter((place) => place < TITLE_SLOTS).length >= count;
+
+  /** The excerpt as text nodes, with <mark> around words that start with a query word. */
+  const excerptNodes = (text, words) => text.split(/([\p{L}\p{N}]+)/u).map((part, i) => {
+    const folded = fold(part);
+    if (i % 2 === 1 && words.some((word) => folded.startsWith(word))) {
+      const mark = document.createElement("mark");
+      mark.textContent = part;
+      return mark;
     }
-    return variants;
-  };
-
-  /** Whether the reader typed any accent or đ: then exact spellings must rank first. */
-  const hasAccents = (query) => fold(query) !== query.toLowerCase();
-
-  /** One ranked list from the searches of every variant (each a Pagefind results array): matches
-   * of the query as typed first when it has accents, then pages holding the words as a phrase
-   * (`phraseIds`), then score. Scores are divided by the best of their own list first: a rare
-   * spelling ("dang") gets far higher raw scores than a common one ("đảng"), which says nothing
-   * about which one the reader meant. */
-  const mergeResults = (lists, exactFirst, phraseIds = new Set()) => {
-    const best = new Map();
-    lists.forEach((results, variant) => {
-      const tier = exactFirst && variant !== 0 ? 2 : 0;
-      const top = Math.max(...results.map((result) => result.score)) || 1;
-      for (const result of results) {
-        const rank = tier + (phraseIds.has(result.id) ? 0 : 1);
-        const score = result.score / top;
-        const seen = best.get(result.id);
-        if (!seen) {
-          best.set(result.id, { rank, score, tier, shown: result });
-          continue;
-        }
-        if (rank < seen.rank || (rank === seen.rank && score > seen.score)) {
-          Object.assign(seen, { rank, score });
-        }
-        // Show the excerpt of the spelling typed when it counts, else of the variant that matched
-        // the most words ("đang bo" marks both words of "Đảng bộ", "dang bo" only the second).
-        if (tier < seen.tier || (tier === seen.tier && result.words.length > seen.shown.words.length)) {
-          Object.assign(seen, { tier, shown: result });
-        }
-      }
-    });
-    return [...best.values()]
-      .sort((a, b) => a.rank - b.rank || b.score - a.score || (a.shown.id < b.shown.id ? -1 : 1))
-      .map((entry) => entry.shown);
-  };
-
-  /** Text with <mark> kept from a Pagefind excerpt, everything else as plain text (no markup injection). */
-  const excerptNodes = (html) => {
-    const template = document.createElement("template");
-    template.innerHTML = html;
-    return [...template.content.childNodes].map((node) => {
-      if (node.nodeName === "MARK") {
-        const mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        return mark;
-      }
-      return document.createTextNode(node.textContent);
-    });
-  };
+    return document.createTextNode(part);
+  });
 
   const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
 
@@ -96,7 +50,7 @@
   const formatCount = (n) => n.toLocaleString(document.documentElement.lang === "vi" ? "vi-VN" : "en-US");
 
   // Exposed for tests of the pure helpers in a real browser.
-  window.bantinSearch = { fold, nfc, wordForms, queryVariants, hasAccents, mergeResults };
+  window.bantinSearch = { fold, nfc, queryWords, inTitle };
 
   const section = document.querySelector("[data-search]");
   const form = document.querySelector("[data-search-form]");
@@ -106,11 +60,13 @@
   const list = section.querySelector("[data-search-list]");
   const more = section.querySelector("[data-search-more]");
   const selects = [...form.querySelectorAll("select[data-filter]")];
+  const sortSelect = form.querySelector("select[data-sort]");
   const strings = section.dataset;
   const base = document.documentElement.dataset.base || "/";
+  const kinds = { "don-vi": strings.tUnit, trang: strings.tPage };
   let pagefind = null;
-  let ranked = [];
-  let shown = 0;
+  let shards = [];
+  let current = null; // the search on screen: its results so far and how to get more
   let generation = 0;
   let timer = 0;
 
@@ -124,21 +80,27 @@
     status.append(link);
   };
 
-  /** Load pagefind.js (under the site's base path) and fill the unit and year filters. */
-  const load = async () => {
-    const module = await import(`${base}pagefind/pagefind.js`);
-    await module.options({ baseUrl: base, excerptLength: 30 });
-    await module.init();
-    const [counts, units] = await Promise.all([module.filters(), fetchUnits()]);
-    fillUnits(units, counts.unit || {});
-    fillYears(counts.year || {});
-    form.querySelector("[data-search-filters]").hidden = false;
-    return module;
+  const fetchJson = async (name) => {
+    const response = await fetch(`${base}pagefind/${name}`);
+    if (!response.ok) throw new Error(`${name}: ${response.status}`);
+    return response.json();
   };
 
-  const fetchUnits = async () => {
-    const response = await fetch(`${base}pagefind/bantin-units.json`);
-    return response.ok ? (await response.json()).units : [];
+  /** Load Pagefind with the newest shard as its primary index and merge the others; each shard
+   * carries a `shard` filter of its own name, so "Mới nhất" can ask them one at a time. */
+  const load = async () => {
+    const [shardList, units] = await Promise.all([fetchJson("bantin-shards.json"), fetchJson("bantin-units.json")]);
+    shards = shardList.shards;
+    const module = await import(`${base}pagefind/${shards[0]}/pagefind.js`);
+    await module.options({ basePath: `${base}pagefind/${shards[0]}/`, baseUrl: base, ranking: RANKING,
+      mergeFilter: { shard: shards[0] } });
+    await module.init();
+    await Promise.all(shards.slice(1).map((shard) => module.mergeIndex(`${base}pagefind/${shard}/`,
+      { ranking: RANKING, mergeFilter: { shard } })));
+    fillUnits(units.units);
+    fillYears(shards);
+    form.querySelector("[data-search-filters]").hidden = false;
+    return module;
   };
 
   const addOption = (select, value, label) => {
@@ -148,17 +110,17 @@
     select.append(option);
   };
 
-  /** Units that have articles, in tree order, indented by depth (sub-units are included in a unit). */
-  const fillUnits = (units, counts) => {
+  /** Units in tree order, indented by depth (a unit's filter includes its sub-units' news). */
+  const fillUnits = (units) => {
     const select = form.querySelector("select[data-filter=unit]");
-    for (const unit of units) {
-      if (counts[unit.id]) addOption(select, unit.id, `${"\u00a0\u00a0".repeat(unit.depth)}${unit.name}`);
-    }
+    for (const unit of units) addOption(select, unit.id, `${"\u00a0\u00a0".repeat(unit.depth)}${unit.name}`);
   };
 
-  const fillYears = (counts) => {
+  /** Years from the shard names ("2024", "2024-07"), newest first. */
+  const fillYears = (names) => {
     const select = form.querySelector("select[data-filter=year]");
-    for (const year of Object.keys(counts).sort().reverse()) addOption(select, year, year);
+    const years = names.filter((name) => /^\d{4}/.test(name)).map((name) => name.slice(0, 4));
+    for (const year of new Set(years)) addOption(select, year, year);
   };
 
   const chosenFilters = () => {
@@ -167,17 +129,22 @@
     return filters;
   };
 
+  const newestFirst = () => sortSelect && sortSelect.value === NEWEST;
+
   /** Keep the address in step with the form, so a search can be bookmarked and shared. */
   const rememberInUrl = (query) => {
     const params = new URLSearchParams();
     if (query) params.set("q", query);
     for (const select of selects) if (select.value) params.set(PARAMS[select.dataset.filter], select.value);
+    if (newestFirst()) params.set(SORT_PARAM, NEWEST);
     const search = params.toString();
     history.replaceState(null, "", search ? `?${search}` : location.pathname);
   };
 
   const readQuery = () => {
-    input.value = nfc(new URLSearchParams(location.search).get("q") || "");
+    const params = new URLSearchParams(location.search);
+    input.value = nfc(params.get("q") || "");
+    if (sortSelect && params.get(SORT_PARAM) === NEWEST) sortSelect.value = NEWEST;
   };
 
   const readFilters = () => {
@@ -188,17 +155,36 @@
     }
   };
 
-  /** Pagefind results for a (normalised, non-empty) query, best first. */
-  const find = async (query, filters) => {
-    const variants = queryVariants(query);
-    const run = (q) => pagefind.search(q, { filters }).then((found) => (found ? found.results : []));
-    // Pagefind has no proximity ranking; a quoted (phrase) search of each variant stands in for it.
-    const [lists, phrases] = await Promise.all([Promise.all(variants.map(run)),
-      query.includes(" ") ? Promise.all(variants.map((q) => run(`"${q}"`))) : []]);
-    const phraseIds = new Set(phrases.flat().map((result) => result.id));
-    return mergeResults(lists, hasAccents(query), phraseIds);
+  /** One search: {total, words, results, next()}. `results` is the final order so far, and next()
+   * extends it by asking one more shard (newest first) for its results by date; false when every
+   * shard with results was asked. By relevance, results whose title holds every query word come
+   * first, newest first, then the others, newest first: Pagefind's scores within each group are
+   * (nearly) equal, since each page lists its words once and page length does not count. */
+  const find = async (query, filters, newest) => {
+    const words = queryWords(query);
+    const term = words.join(" ");
+    const all = await pagefind.search(term, { filters });
+    const titled = newest ? all.results.length : all.results.filter((r) => inTitle(r, words.length)).length;
+    const counts = all.filters.shard || {};
+    const queue = shards.filter((shard) => counts[shard] !== 0);
+    const first = [], rest = [];
+    const found = { total: all.results.length, words, results: [] };
+    found.next = async () => {
+      if (!queue.length) return false;
+      const shard = queue.shift();
+      const mine = await pagefind.search(term, { filters: { ...filters, shard }, sort: { date: "desc" } });
+      for (const result of mine.results) (newest || inTitle(result, words.length) ? first : rest).push(result);
+      // Until every title match is found, only title matches are certain of their place.
+      found.results = first.length < titled && queue.length ? first.slice() : first.concat(rest);
+      return true;
+    };
+    return found;
   };
-  window.bantinSearch.find = (query, filters = {}) => find(nfc(query).replace(/\s+/g, " ").trim(), filters);
+  window.bantinSearch.find = async (query, filters = {}, newest = false) => {
+    const found = await find(query, filters, newest);
+    while (await found.next());
+    return found.results;
+  };
 
   const search = async () => {
     const query = nfc(input.value).replace(/\s+/g, " ").trim();
@@ -206,56 +192,66 @@
     rememberInUrl(query);
     list.replaceChildren();
     more.hidden = true;
-    if (!query) {
-      ranked = [];
+    current = null;
+    if (!queryWords(query).length) {
       setStatus(strings.tHint);
       return;
     }
     if (!pagefind) return;
     setStatus(strings.tLoading);
-    const found = await find(query, chosenFilters());
+    const found = await find(query, chosenFilters(), newestFirst());
     if (mine !== generation) return; // a newer search started meanwhile
-    ranked = found;
-    shown = 0;
+    current = Object.assign(found, { shown: 0 }); // next() replaces found.results: keep the same object
     await showMore(mine);
     if (mine !== generation) return;
     // The count is announced (aria-live) once the first results are on the page, not before.
-    setStatus(ranked.length ? fill(strings.tCount, { count: formatCount(ranked.length), query })
+    setStatus(found.total ? fill(strings.tCount, { count: formatCount(found.total), query })
       : fill(strings.tNone, { query }));
   };
 
+  /** Show the next PAGE_SIZE results, each as soon as its data arrives (in rank order). */
   const showMore = async (mine) => {
-    const page = ranked.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(page.map((result) => result.data()));
-    if (mine !== generation) return;
-    list.append(...data.map(resultItem));
-    shown += page.length;
-    more.hidden = shown >= ranked.length;
+    const page = current;
+    while (page.results.length < page.shown + PAGE_SIZE && await page.next()) {
+      if (mine !== generation) return;
+    }
+    const slice = page.results.slice(page.shown, page.shown + PAGE_SIZE);
+    const data = slice.map((result) => result.data());
+    for (const pending of data) {
+      const item = resultItem(await pending, page.words);
+      if (mine !== generation) return;
+      list.append(item);
+    }
+    page.shown += slice.length;
+    more.hidden = page.shown >= page.total;
   };
 
-  /** One result: the title as a link (a heading, for screen-reader navigation), date, category, excerpt. */
-  const resultItem = (data) => {
+  /** One result: the title as a link (a heading, for screen-reader navigation), date or kind,
+   * category, and the excerpt with the query's words marked. */
+  const resultItem = (data, words) => {
     const item = document.createElement("li");
     item.className = "search-result";
     const heading = document.createElement("h3");
     heading.className = "search-result__title";
     const link = document.createElement("a");
-    link.href = data.url;
-    link.textContent = data.meta.title || data.url;
+    link.href = data.meta.path ? `${base}${data.meta.path.replace(/^\//, "")}` : data.url;
+    link.textContent = data.meta.title || link.href;
     heading.append(link);
     const meta = document.createElement("p");
     meta.className = "meta";
+    const parts = [];
     if (data.meta.date) {
       const time = document.createElement("time");
       if (data.meta.iso) time.dateTime = data.meta.iso;
       time.textContent = data.meta.date;
-      meta.append(time);
+      parts.push(time);
     }
-    const category = (data.filters.category || [])[0];
-    if (category) meta.append(document.createTextNode(`${meta.childNodes.length ? " · " : ""}${category}`));
+    const label = kinds[data.meta.kind] || (data.filters.category || [])[0];
+    if (label) parts.push(document.createTextNode(label));
+    parts.forEach((part, i) => meta.append(...(i ? [document.createTextNode(" · "), part] : [part])));
     const excerpt = document.createElement("p");
     excerpt.className = "search-result__excerpt";
-    excerpt.append(...excerptNodes(data.excerpt));
+    excerpt.append(...excerptNodes(data.meta.excerpt || "", words));
     item.append(heading, meta, excerpt);
     return item;
   };
@@ -281,9 +277,9 @@
     clearTimeout(timer);
     timer = setTimeout(search, DEBOUNCE_MS);
   });
-  for (const select of selects) select.addEventListener("change", () => search());
+  for (const select of [...selects, sortSelect].filter(Boolean)) select.addEventListener("change", () => search());
   more.addEventListener("click", async () => {
-    const first = shown;
+    const first = current ? current.shown : 0;
     await showMore(generation);
     // Move keyboard focus to the first new result, so the reader continues where the list grew.
     list.children[first]?.querySelector("a")?.focus();

@@ -1,33 +1,33 @@
-"""HTTP API of the counter (asyncio, one process, one event loop).
+"""The counter service's state and its server on the event loop.
 
-The event loop owns all in-memory state (rules, totals, manifest); the writer
-thread owns the SQLite connection. A hit that changes a count waits for its
-commit before it is answered; everything else is answered from memory at once.
+The event loop owns all in-memory state (rules, totals, manifest, polls); the
+writer thread owns the SQLite connection. A hit or vote that changes a count
+waits for its commit before it is answered; everything else is answered from
+memory at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import hmac
-import io
-import json
+import logging
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable
 
-from . import rules
-from .http import Application, HttpProtocol, Request, Response, bind, close_idle
-from .manifest import ManifestWatcher, valid_site_path
-from .store import (GroupCommitter, HitOp, ImportOp, Op, PruneOp, TOP_MAX, Totals, connect,
-                    now_iso, prune_days)
+from . import guard, rules
+from .api import Api
+from .bodies import ApiError
+from .http import Connections, HttpProtocol, Limits, bind, sweep
+from .manifest import ManifestWatcher
+from .polls import VoteLedger, polls_watcher
+from .store import (TOP_MAX, ForgetVotersOp, GroupCommitter, HitOp, Op, ProbeOp, PruneOp, Totals,
+                    connect, now_iso, poll_key, prune_days, store_error)
 
-HIT_BODY_MAX = 2 * 1024
-IMPORT_BODY_MAX = 5 * 1024 * 1024
-COUNTS_MAX_PATHS = 100
+log = logging.getLogger("bantin.counter")
 IP_RATE_FACTOR = 10
-JSON_TYPES = ("application/json", "text/plain")  # text/plain: a CORS "simple request", no preflight
+PROBE_MAX_AGE = 2.0   # seconds one test write of /api/health answers for
 
 
 @dataclass
@@ -41,44 +41,48 @@ class CounterConfig:
     origins: tuple[str, ...] = ()
     token: str | None = None
     trust_proxy: bool = False
+    trusted_proxies: tuple[str, ...] = ()   # besides loopback
     synchronous: str = "FULL"
     rate: float = 20.0
     burst: float = 40.0
     manifest_poll: float = 1.0
     top_max_age: float = 1.0   # seconds a "most read" list may lag behind the counts
+    busy_timeout: float = 5.0  # seconds a write waits for a database locked by another process
+    limits: Limits = field(default_factory=Limits)
     clock: Callable[[], float] = field(default=time.time, repr=False)
 
 
-class ApiError(Exception):
-    """An error answered as JSON `{"error": code, "message": ...}`."""
-
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.headers = headers or {}
-
-
 class Counter:
-    """The service's state: rules, totals, manifest, writer. Used from the event loop only."""
+    """The service's state: rules, totals, manifest, polls, writer. Used from the event loop only."""
 
     def __init__(self, config: CounterConfig):
         self.config = config
         self.clock = config.clock
+        self.trusted = guard.parse_networks(config.trusted_proxies)
         self.watcher = ManifestWatcher(config.site_dir, config.manifest_poll)
-        self.conn = connect(config.db_path, config.synchronous)
-        today = rules.day_of(self.clock())
-        prune_days(self.conn, today)
+        self.polls = polls_watcher(config.site_dir, config.manifest_poll)
+        self.conn = connect(config.db_path, config.synchronous, config.busy_timeout)
+        try:
+            today = rules.day_of(self.clock())
+            prune_days(self.conn, today)
+            self.poll_key = poll_key(self.conn)
+            self.totals = Totals.load(self.conn, today)
+        except sqlite3.Error as error:
+            self.conn.close()
+            raise store_error(config.db_path, error) from None
         self.pruned_day = today
-        self.totals = Totals.load(self.conn, today)
         self.counting = rules.Counting()
+        self.vote_ledger = VoteLedger()
+        self.pending_votes: set[tuple[str, str]] = set()
         self.limiter = rules.RateLimiter(config.rate, config.burst)
         # A looser bucket per address stops one machine that varies its User-Agent,
         # yet leaves room for an office of readers behind one NAT address.
         self.ip_limiter = rules.RateLimiter(config.rate * IP_RATE_FACTOR, config.burst * IP_RATE_FACTOR)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.committer = GroupCommitter(self.conn, self._deliver)
+        self._origins: tuple[str | None, frozenset[str]] = ("", frozenset())
+        self._probe: asyncio.Task | None = None
+        self._last_ok = self._last_failed = 0.0   # monotonic times of the last commits
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start the writer; results come back on `loop`."""
@@ -90,6 +94,13 @@ class Counter:
         self.committer.stop()
         self.conn.close()
 
+    def site_origins(self) -> frozenset[str]:
+        """`--origin` values and the origin of the manifest's base_url (cached per base_url)."""
+        base_url = self.watcher.current().base_url
+        if self._origins[0] != base_url:
+            self._origins = (base_url, guard.site_origins(self.config.origins, base_url))
+        return self._origins[1]
+
     def _deliver(self, ops: list[Op], futures: list[Any], error: BaseException | None) -> None:
         # Writer thread: hand the batch to the loop, which alone touches the totals.
         assert self.loop is not None
@@ -99,6 +110,11 @@ class Counter:
                    error: BaseException | None) -> None:
         if error is None:
             self.totals.apply(ops)
+            self._last_ok = time.monotonic()
+        else:
+            self._last_failed = time.monotonic()
+            log.error("%s", store_error(self.config.db_path, error) if isinstance(error, sqlite3.Error)
+                      else error)
         for future in futures:
             if future is None or future.done():
                 continue
@@ -108,15 +124,59 @@ class Counter:
                 future.set_exception(error)
 
     async def commit(self, op: Op) -> None:
-        """Queue `op` for the writer and wait until it is committed."""
+        """Queue `op` for the writer and wait until it is committed.
+
+        A failed commit is a 503 for the client, who may retry; it is logged once
+        without a traceback (the database's own message says what is wrong).
+        """
         assert self.loop is not None
         if isinstance(op, HitOp) and op.day > self.pruned_day:
-            # A long-running service must not keep per-day rows forever.
+            # A long-running service must not keep per-day rows, or voters of closed polls, forever.
             self.pruned_day = op.day
             self.committer.submit(PruneOp(op.day), None)
+            closed = self.closed_polls()
+            if closed:
+                self.committer.submit(ForgetVotersOp(closed), None)
         future = self.loop.create_future()
         self.committer.submit(op, future)
-        await future
+        try:
+            await future
+        except (sqlite3.Error, OSError):
+            raise ApiError(503, "store_unavailable", "The count could not be stored; try again later.",
+                           {"Retry-After": "5"}) from None
+
+    def closed_polls(self) -> tuple[str, ...]:
+        """Polls with stored voters that closed over a day ago (voters kept a day for late answers)."""
+        now = self.clock()
+        polls = self.polls.current()
+        return tuple(sorted(poll_id for poll_id in self.totals.voters
+                            if (poll := polls.get(poll_id)) is not None and poll.closes is not None
+                            and now - poll.closes > rules.DAY_SECONDS))
+
+    async def probe(self) -> str | None:
+        """None if a write to the database commits, else the reason it does not.
+
+        A test write costs an fsync and /api/health is not rate limited: a commit that
+        succeeded in the last PROBE_MAX_AGE seconds (and none failed since) answers
+        without one, and concurrent callers share the probe in flight.
+        """
+        if self.loop is None:
+            return "the writer is not running"
+        if self._last_ok > self._last_failed and time.monotonic() - self._last_ok < PROBE_MAX_AGE:
+            return None
+        if self._probe is None or self._probe.done():
+            self._probe = self.loop.create_task(self._write_probe())
+        return await asyncio.shield(self._probe)
+
+    async def _write_probe(self) -> str | None:
+        assert self.loop is not None
+        future = self.loop.create_future()
+        self.committer.submit(ProbeOp(), future)
+        try:
+            await future
+        except (sqlite3.Error, OSError) as error:
+            return str(store_error(self.config.db_path, error) if isinstance(error, sqlite3.Error) else error)
+        return None
 
     def counts(self, path: str) -> dict[str, int]:
         """The answer to a hit: this page's views, site visits, online now."""
@@ -130,318 +190,22 @@ class Counter:
         return self.totals.top(period, rules.day_of(self.clock()), manifest.__contains__, limit,
                                self.config.top_max_age)
 
+    def poll_counts(self) -> dict[str, dict[str, int]]:
+        """Votes per option of every poll: the site's polls (every option) and any stored ones."""
+        result = {poll: dict(sorted(options.items())) for poll, options in self.totals.votes.items()}
+        for poll in self.polls.current().by_id.values():
+            stored = self.totals.votes.get(poll.id, {})
+            result[poll.id] = {**{oid: stored.get(oid, 0) for oid, _ in poll.options}, **stored}
+        return dict(sorted(result.items()))
+
     def snapshot(self) -> dict[str, Any]:
         """The export, exactly as docs/contracts.md describes it."""
         views = {p: n for p, n in sorted(self.totals.views.items()) if n > 0}
         return {"version": 1, "generated": now_iso(), "site_visits": self.totals.site_visits,
                 "views": views,
                 "top": {period: [{"path": p, "views": n} for p, n in self.top(period, TOP_MAX)]
-                        for period in ("7d", "all")}}
-
-
-JSON_HEADER = ("Content-Type", "application/json; charset=utf-8")
-FIXED_HEADERS = [JSON_HEADER, ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
-                 ("Vary", "Origin")]
-
-
-def _check_path(path: object, field_name: str = "path") -> str:
-    problem = valid_site_path(path)
-    if problem:
-        raise ApiError(400, "invalid_path", f"{field_name} {problem}.")
-    return path  # type: ignore[return-value]
-
-
-def _media_type(request: Request) -> str:
-    """The request's Content-Type without parameters, lowercased."""
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _dumps(data: Any) -> bytes:
-    return _ENCODER.encode(data).encode()
-
-
-def _header_block(headers: list[tuple[str, str]]) -> bytes:
-    return "".join(f"{name}: {value}\r\n" for name, value in headers).encode("latin-1")
-
-
-class Api(Application):
-    """Routes, CORS for the configured origin only (errors too), rate limit, JSON errors."""
-
-    def __init__(self, counter: Counter):
-        self.counter = counter
-        # The headers of a 200 are the same for every answer but for the origin: join them once.
-        origins = counter.config.origins if counter is not None else ()
-        self._ok_headers = {None: _header_block(FIXED_HEADERS)}
-        for origin in origins:
-            self._ok_headers[origin] = _header_block(
-                FIXED_HEADERS + [("Access-Control-Allow-Origin", origin)])
-        self.routes: dict[str, dict[str, Callable[[Request], Any]]] = {
-            "/api/hit": {"POST": self.hit},
-            "/api/counts": {"GET": self.counts},
-            "/api/top": {"GET": self.top},
-            "/api/export": {"GET": self.export},
-            "/api/import": {"POST": self.import_},
-            "/api/health": {"GET": self.health},
-        }
-
-    def body_limit(self, method: str, path: str) -> int:
-        return IMPORT_BODY_MAX if path == "/api/import" else HIT_BODY_MAX
-
-    def headers(self, request: Request | None) -> list[tuple[str, str]]:
-        """Headers of every answer; Access-Control-Allow-Origin only for the site's origin."""
-        headers = list(FIXED_HEADERS)
-        origin = request.headers.get("origin") if request else None
-        if origin and origin in self.counter.config.origins:
-            headers.append(("Access-Control-Allow-Origin", origin))
-        return headers
-
-    def error(self, request: Request | None, status: int, code: str, message: str,
-              extra: dict[str, str] | None = None) -> Response:
-        headers = self.headers(request)
-        headers.extend((extra or {}).items())
-        return Response(status, _dumps({"error": code, "message": message}), headers)
-
-    def ok(self, request: Request, data: Any) -> Response:
-        block = self._ok_headers.get(request.headers.get("origin")) or self._ok_headers[None]
-        return Response(200, _dumps(data), raw_headers=block)
-
-    def __call__(self, request: Request) -> Response | Awaitable[Response]:
-        try:
-            route = self.routes.get(request.path)
-            if route is None:
-                raise ApiError(404, "not_found", "No such endpoint.")
-            if request.method == "OPTIONS":
-                return self.preflight(request)
-            handler = route.get(request.method)
-            if handler is None:
-                raise ApiError(405, "method_not_allowed", f"Use {', '.join(route)} here.",
-                               {"Allow": ", ".join([*route, "OPTIONS"])})
-            if handler != self.health:  # monitors are never rate limited
-                self.rate_limit(request)
-            result = handler(request)
-            if asyncio.iscoroutine(result):
-                return self._finish(request, result)
-            return self.ok(request, result)
-        except ApiError as error:
-            return self.error(request, error.status, error.code, error.message, error.headers)
-
-    async def _finish(self, request: Request, pending: Awaitable[Any]) -> Response:
-        try:
-            return self.ok(request, await pending)
-        except ApiError as error:
-            return self.error(request, error.status, error.code, error.message, error.headers)
-
-    def preflight(self, request: Request) -> Response:
-        """CORS preflight: allowed only for the configured origin."""
-        headers = self.headers(request)
-        if request.headers.get("origin") in self.counter.config.origins:
-            headers += [("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-                        ("Access-Control-Allow-Headers", "Content-Type, Authorization"),
-                        ("Access-Control-Max-Age", "86400")]
-        return Response(204, b"", [h for h in headers if h != JSON_HEADER])
-
-    def client_ip(self, request: Request) -> str:
-        """The reader's address: the socket peer, or the proxy's word when trusted."""
-        if self.counter.config.trust_proxy:
-            real = request.headers.get("x-real-ip")
-            if real:
-                return real.strip()
-            forwarded = request.headers.get("x-forwarded-for")
-            if forwarded:
-                # The rightmost entry is the one our own proxy appended.
-                return forwarded.rsplit(",", 1)[-1].strip()
-        return request.peer
-
-    def visitor_ids(self, request: Request) -> tuple[str, ...]:
-        """Visitor ids of the request's client."""
-        ua = request.headers.get("user-agent", "")
-        return self.counter.counting.identify(self.client_ip(request), ua, self.counter.clock())
-
-    def rate_limit(self, request: Request) -> None:
-        """Token bucket per client (IP + User-Agent), in memory only.
-
-        Keyed by Python's hash of the pair: seeded at random per process, as
-        unlinkable as the HMAC visitor id once the process ends, and ten times cheaper
-        on reads, which need no visitor id otherwise.
-        """
-        if self.counter.limiter.rate <= 0:
-            return
-        ip = self.client_ip(request)
-        now = self.counter.clock()
-        wait = (self.counter.limiter.check(hash((ip, request.headers.get("user-agent", ""))), now)
-                or self.counter.ip_limiter.check(hash(ip), now))
-        if wait:
-            raise ApiError(429, "rate_limited", "Too many requests; slow down.",
-                           {"Retry-After": rules.retry_after_header(wait)})
-
-    def require_token(self, request: Request) -> None:
-        """Export and import need `Authorization: Bearer <token>`."""
-        token = self.counter.config.token
-        if not token:
-            raise ApiError(403, "forbidden", "No token is configured; export and import are disabled.")
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            raise ApiError(401, "unauthorized", "A valid 'Authorization: Bearer <token>' is required.",
-                           {"WWW-Authenticate": 'Bearer realm="bantin-counter"'})
-
-    def hit(self, request: Request) -> Any:
-        """POST /api/hit: count a view (answered after its commit) and give the current counts."""
-        if _media_type(request) not in JSON_TYPES:
-            raise ApiError(415, "unsupported_media_type", "Send the hit as application/json.")
-        try:
-            data = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
-            raise ApiError(400, "invalid_json", "The body must be JSON like {\"path\": \"/a/\"}.") from None
-        if not isinstance(data, dict) or set(data) != {"path"}:
-            raise ApiError(400, "invalid_body", "The body must be an object with exactly one field, path.")
-        path = _check_path(data["path"])
-        counter = self.counter
-        if path not in counter.watcher.current():
-            raise ApiError(404, "unknown_path", "This path is not a page of the site.")
-        headers = request.headers
-        if rules.is_bot(headers.get("user-agent"), _HeaderView(headers)):
-            return counter.counts(path)
-        decision = counter.counting.observe(self.visitor_ids(request), path, counter.clock())
-        if decision.view or decision.visit:
-            return self._commit_hit(HitOp(path, decision.day, decision.view, decision.visit))
-        return counter.counts(path)
-
-    async def _commit_hit(self, op: HitOp) -> dict[str, int]:
-        await self.counter.commit(op)
-        return self.counter.counts(op.path)
-
-    def counts(self, request: Request) -> Any:
-        """GET /api/counts?path=/a/&path=/b/ (or paths=/a/,/b/): views of up to 100 paths."""
-        wanted = list(request.query.get("path", []))
-        for joined in request.query.get("paths", []):
-            wanted.extend(p for p in joined.split(",") if p)
-        paths = list(dict.fromkeys(wanted))
-        if not paths:
-            raise ApiError(400, "missing_path", "Give at least one path (path=/a/ or paths=/a/,/b/).")
-        if len(paths) > COUNTS_MAX_PATHS:
-            raise ApiError(400, "too_many_paths", f"At most {COUNTS_MAX_PATHS} paths per request.")
-        views = self.counter.totals.views
-        result = {_check_path(p): views.get(p, 0) for p in paths}
-        return {"views": result, "site_visits": self.counter.totals.site_visits,
-                "online": self.counter.counting.online(self.counter.clock())}
-
-    def top(self, request: Request) -> Any:
-        """GET /api/top?period=7d|all&limit=10: most read pages with their titles."""
-        period = request.arg("period", "7d")
-        if period not in ("7d", "all"):
-            raise ApiError(400, "invalid_period", "period must be 7d or all.")
-        limit_text = request.arg("limit", "10")
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= TOP_MAX:
-            raise ApiError(400, "invalid_limit", f"limit must be a whole number from 1 to {TOP_MAX}.")
-        titles = self.counter.watcher.current().titles
-        items = [{"path": p, "title": titles[p], "views": n}
-                 for p, n in self.counter.top(period, int(limit_text))]
-        return {"period": period, "items": items}
-
-    def export(self, request: Request) -> Any:
-        """GET /api/export (token): the snapshot the build bakes into pages."""
-        self.require_token(request)
-        return self.counter.snapshot()
-
-    def import_(self, request: Request) -> Any:
-        """POST /api/import (token): starting counts from an old portal, kept as a baseline."""
-        self.require_token(request)
-        kind = _media_type(request)
-        if kind == "text/csv":
-            views = _parse_csv(request.body)
-            site_visits = _parse_count(request.arg("site_visits", "0"), "site_visits")
-            source = request.arg("source", "import")
-        elif kind == "application/json":
-            views, site_visits, source = _parse_import_json(request.body)
-        else:
-            raise ApiError(415, "unsupported_media_type", "Send text/csv (path,views) or application/json.")
-        if not source or len(source) > 100:
-            raise ApiError(400, "invalid_source", "source must be 1 to 100 characters.")
-        manifest = self.counter.watcher.current()
-        unknown = [p for p in views if p not in manifest]
-        if unknown:
-            raise ApiError(400, "unknown_path", "Not pages of the site: " + ", ".join(unknown[:10])
-                           + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""))
-        totals = self.counter.totals
-        if source in totals.sources:
-            raise ApiError(409, "duplicate_source",
-                           f"An import named {source!r} exists already; name this one with source=.")
-        totals.sources.add(source)  # reserve the name before waiting for the commit
-        return self._commit_import(ImportOp(source, now_iso(), views, site_visits))
-
-    async def _commit_import(self, op: ImportOp) -> dict[str, Any]:
-        try:
-            await self.counter.commit(op)
-        except Exception:
-            self.counter.totals.sources.discard(op.source)
-            raise
-        return {"source": op.source, "imported_at": op.imported_at, "paths": len(op.views),
-                "views": sum(op.views.values()), "site_visits": op.site_visits}
-
-    def health(self, request: Request) -> Any:
-        """GET /api/health: is the service up, and does it have a manifest."""
-        watcher = self.counter.watcher
-        return {"status": "ok", "pages": len(watcher.current()), "manifest_error": watcher.last_error}
-
-
-class _HeaderView:
-    """Case-insensitive `get` over our lowercase header dict, for rules.is_bot."""
-
-    def __init__(self, headers: dict[str, str]):
-        self._headers = headers
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        return self._headers.get(name.lower(), default)
-
-
-def _parse_count(text: object, where: str) -> int:
-    if isinstance(text, bool) or not (isinstance(text, int) or (isinstance(text, str) and text.isdigit())):
-        raise ApiError(400, "invalid_count", f"{where} must be a whole number >= 0, not {text!r}.")
-    value = int(text)  # type: ignore[arg-type]
-    if value < 0 or value > 10**15:
-        raise ApiError(400, "invalid_count", f"{where} must be between 0 and 10^15.")
-    return value
-
-
-def _parse_csv(body: bytes) -> dict[str, int]:
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(400, "invalid_csv", "The CSV must be UTF-8.") from None
-    views: dict[str, int] = {}
-    for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if line == 1 and [c.strip().lower() for c in row] == ["path", "views"]:
-            continue
-        if len(row) != 2:
-            raise ApiError(400, "invalid_csv", f"line {line}: expected 2 columns path,views.")
-        path = _check_path(row[0].strip(), f"line {line}: path")
-        if path in views:
-            raise ApiError(400, "invalid_csv", f"line {line}: {path} appears twice.")
-        views[path] = _parse_count(row[1].strip(), f"line {line}: views")
-    return views
-
-
-def _parse_import_json(body: bytes) -> tuple[dict[str, int], int, str]:
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
-    if not isinstance(data, dict) or not set(data) <= {"views", "site_visits", "source"}:
-        raise ApiError(400, "invalid_body",
-                       'Expected {"views": {path: n}, "site_visits": n, "source": name}.')
-    raw = data.get("views", {})
-    if not isinstance(raw, dict):
-        raise ApiError(400, "invalid_body", "views must be an object of path -> count.")
-    views = {_check_path(p, f"views[{p!r}]"): _parse_count(n, f"views[{p!r}]") for p, n in raw.items()}
-    source = data.get("source", "import")
-    if not isinstance(source, str):
-        raise ApiError(400, "invalid_source", "source must be a string.")
-    return views, _parse_count(data.get("site_visits", 0), "site_visits"), source
+                        for period in ("7d", "all")},
+                "polls": self.poll_counts()}
 
 
 class RunningServer:
@@ -450,7 +214,10 @@ class RunningServer:
     def __init__(self, config: CounterConfig):
         self.counter = Counter(config)
         self.server: asyncio.AbstractServer | None = None
-        self.connections: set[HttpProtocol] = set()
+        limits = config.limits
+        if config.trust_proxy:  # many readers share our proxy's connections
+            limits.exempt = lambda peer: guard.is_trusted(peer, self.counter.trusted)
+        self.connections = Connections(limits)
         self.port = 0
 
     async def start(self) -> int:
@@ -462,7 +229,7 @@ class RunningServer:
         api = Api(self.counter)
         self.server = await loop.create_server(lambda: HttpProtocol(api, self.connections), sock=sock)
         self.port = sock.getsockname()[1]
-        self.sweeper = loop.create_task(close_idle(self.connections))
+        self.sweeper = loop.create_task(sweep(self.connections))
         return self.port
 
     async def stop(self) -> None:
@@ -474,6 +241,6 @@ class RunningServer:
             if not any(c.busy for c in self.connections):
                 break
             await asyncio.sleep(0.05)
-        for connection in list(self.connections):
+        for connection in self.connections:
             connection.close()
         await asyncio.get_running_loop().run_in_executor(None, self.counter.close)

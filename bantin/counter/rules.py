@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import math
 import os
 from collections import OrderedDict
@@ -24,6 +25,13 @@ VIEW_WINDOW = 30 * 60      # one view per visitor per page per 30 minutes
 VISIT_WINDOW = 30 * 60     # a visit starts after 30 minutes unseen site-wide
 ONLINE_WINDOW = 5 * 60     # "online now": seen in the last 5 minutes
 SALT_RETENTION = 48 * 3600
+# One address (an IPv4 address, or an IPv6 /64) is at most this many readers per
+# window, however many User-Agents it sends: room for a commune office behind one
+# NAT address, not for a script that rotates its User-Agent.
+READERS_PER_ADDRESS = 30
+# Bounds of the in-memory dedup state (oldest forgotten first): about 25 MB in all.
+DEDUP_MAX = 100_000        # keys in each of the view, visit and online sets
+ADDRESSES_MAX = 10_000     # addresses whose readers are being told apart
 
 # Substrings of lowercased User-Agents that only robots, scripts and previews send.
 # Plain `in` tests: a case-insensitive alternation regex was the slowest step of a hit.
@@ -67,12 +75,38 @@ def is_bot(user_agent: str | None, headers: Mapping[str, str]) -> bool:
         return True
     lowered = user_agent.lower()
     if any(marker in lowered for marker in BOT_MARKERS):
-        return True
+        # Checked again without the phone model, only when a marker matched (rarely).
+        if any(marker in _without_device_model(lowered) for marker in BOT_MARKERS):
+            return True
     for name in _PREFETCH_HEADERS:
         value = headers.get(name)
         if value and "prefetch" in value.lower():
             return True
     return False
+
+
+def _without_device_model(lowered: str) -> str:
+    """The User-Agent without the device part "(linux; android 10; cubot_x30 build/…)".
+
+    An Android browser names the phone's maker and model there (CUBOT, "Robot" …):
+    the maker's word, not the software's, so it must not make a reader a bot. A
+    crawler that poses as a phone still names itself after it ("compatible; Googlebot").
+    """
+    start = lowered.find("(linux;")
+    end = lowered.find(")", start)
+    if start < 0 or end < 0 or "android" not in lowered[start:end]:
+        return lowered
+    return lowered[:start] + lowered[end + 1:]
+
+
+def address_group(address: str) -> str:
+    """The unit one reader's machine cannot easily leave: the IPv4 address or its IPv6 /64."""
+    if ":" not in address:
+        return address
+    try:
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    except ValueError:
+        return address
 
 
 class SaltRing:
@@ -112,11 +146,17 @@ class SaltRing:
         return (current,)
 
 
-class ExpiringKeys:
-    """Keys that expire after a fixed window; oldest first, so purging is cheap."""
 
-    def __init__(self, window: float):
+class ExpiringKeys:
+    """Keys that expire after a fixed window; oldest first, so purging is cheap.
+
+    At most `cap` keys: past it the oldest is forgotten, so a flood of new
+    visitors costs bounded memory (at worst a forgotten reader counts again).
+    """
+
+    def __init__(self, window: float, cap: int = DEDUP_MAX):
         self.window = window
+        self.cap = cap
         self._expiry: OrderedDict[str, float] = OrderedDict()
 
     def purge(self, now: float) -> None:
@@ -135,6 +175,12 @@ class ExpiringKeys:
         """(Re)start the window of `key` at `now`; it moves to the young end."""
         self._expiry[key] = now + self.window
         self._expiry.move_to_end(key)
+        if len(self._expiry) > self.cap:
+            self._expiry.popitem(last=False)
+
+    def discard(self, key: str) -> None:
+        """Forget `key` (a hit that could not be stored)."""
+        self._expiry.pop(key, None)
 
     def rename(self, old: str, new: str) -> None:
         """Carry a key over to a visitor's new id, keeping its expiry."""
@@ -152,6 +198,40 @@ def _dedup_key(visitor: str, path: str) -> str:
     return hashlib.blake2b(f"{visitor}\0{path}".encode(), digest_size=16).hexdigest()
 
 
+class AddressReaders:
+    """Which visitors one address has been within a window: at most `limit` told apart.
+
+    The first `limit - 1` visitors (distinct User-Agents) of an address are readers
+    of their own; every further one is the address's single overflow reader until
+    some of the first fall silent for a whole window.
+    """
+
+    def __init__(self, window: float, limit: int = READERS_PER_ADDRESS, cap: int = ADDRESSES_MAX):
+        self.window, self.limit, self.cap = window, limit, cap
+        self._addresses: OrderedDict[str, tuple[float, dict[str, float]]] = OrderedDict()
+
+    def reader(self, address: str, visitor: str, now: float) -> str:
+        """The reader this hit is counted as: `visitor`, or the address's overflow id."""
+        addresses = self._addresses
+        while addresses:
+            oldest, (last, _) = next(iter(addresses.items()))
+            if now - last < self.window:
+                break
+            del addresses[oldest]
+        entry = addresses.pop(address, None)
+        readers = entry[1] if entry else {}
+        addresses[address] = (now, readers)
+        if len(addresses) > self.cap:
+            addresses.popitem(last=False)
+        if visitor not in readers and len(readers) >= self.limit - 1:
+            for old in [v for v, seen in readers.items() if now - seen >= self.window]:
+                del readers[old]
+            if len(readers) >= self.limit - 1:
+                return "~" + address
+        readers[visitor] = now
+        return visitor
+
+
 @dataclass(frozen=True)
 class Decision:
     """What one hit changes: a page view, a site visit, both or neither."""
@@ -160,6 +240,7 @@ class Decision:
     view: bool
     visit: bool
     day: int
+    view_key: str = ""
 
 
 class Counting:
@@ -170,13 +251,20 @@ class Counting:
         self._views = ExpiringKeys(VIEW_WINDOW)       # fixed window from the counted view
         self._seen = ExpiringKeys(VISIT_WINDOW)       # sliding: renewed on every hit
         self._online = ExpiringKeys(ONLINE_WINDOW)    # sliding: renewed on every hit
+        self._addresses = AddressReaders(max(VIEW_WINDOW, VISIT_WINDOW))
 
     def identify(self, ip: str, user_agent: str, now: float) -> tuple[str, ...]:
-        """Visitor ids for a client (current first)."""
-        return self.salts.ids(ip, user_agent, now)
+        """Reader ids for a client (current first), at most READERS_PER_ADDRESS per address."""
+        ids = self.salts.ids(ip, user_agent, now)
+        # Python's hash, seeded at random per process: in memory only, like the rate limiter's keys.
+        reader = self._addresses.reader("%x" % hash(address_group(ip)), ids[0], now)
+        return ids if reader == ids[0] else (reader,)
 
     def observe(self, ids: tuple[str, ...], path: str, now: float) -> Decision:
-        """Record a hit on `path` by a (non-bot) visitor; say what it counts as."""
+        """Record a hit on `path` by a (non-bot) visitor; say what it counts as.
+
+        Call `forget` with the decision if the hit could not be stored.
+        """
         for keys in (self._views, self._seen, self._online):
             keys.purge(now)
         visitor = ids[0]
@@ -190,7 +278,15 @@ class Counting:
         visit = visitor not in self._seen
         self._seen.add(visitor, now)
         self._online.add(visitor, now)
-        return Decision(visitor=visitor, view=view, visit=visit, day=day_of(now))
+        return Decision(visitor=visitor, view=view, visit=visit, day=day_of(now),
+                        view_key=view_keys[0] if view else "")
+
+    def forget(self, decision: Decision) -> None:
+        """Undo what a hit that was not stored marked, so the reader's retry counts."""
+        if decision.view:
+            self._views.discard(decision.view_key)
+        if decision.visit:
+            self._seen.discard(decision.visitor)
 
     def online(self, now: float) -> int:
         """Distinct visitors seen in the last 5 minutes."""

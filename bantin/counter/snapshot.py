@@ -36,6 +36,7 @@ class Snapshot:
     site_visits: int
     views: dict[str, int] = field(default_factory=dict)
     top: dict[str, list[TopItem]] = field(default_factory=dict)
+    polls: dict[str, dict[str, int]] = field(default_factory=dict)   # poll id -> option id -> votes
 
 
 def _count(value: object, where: str, source: str) -> int:
@@ -58,6 +59,8 @@ def parse_snapshot(text: str, source: str = "<snapshot>") -> Snapshot:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise SnapshotError(f"{source}: not valid JSON: line {error.lineno}: {error.msg}") from None
+    except RecursionError:
+        raise SnapshotError(f"{source}: not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise SnapshotError(f"{source}: must be a JSON object")
     if data.get("version") != 1:
@@ -89,7 +92,21 @@ def parse_snapshot(text: str, source: str = "<snapshot>") -> Snapshot:
                 raise SnapshotError(f"{source}: {where}: must be an object with path and views")
             top[period].append(TopItem(_path(item.get("path"), f"{where}.path", source),
                                        _count(item.get("views"), f"{where}.views", source)))
-    return Snapshot(generated=generated, site_visits=site_visits, views=views, top=top)
+    return Snapshot(generated=generated, site_visits=site_visits, views=views, top=top,
+                    polls=_polls(data.get("polls", {}), source))
+
+
+def _polls(raw: object, source: str) -> dict[str, dict[str, int]]:
+    """`"polls": {poll id: {option id: votes}}`; absent in snapshots from before polls."""
+    if not isinstance(raw, dict):
+        raise SnapshotError(f"{source}: polls: must be an object of poll id -> {{option id: votes}}")
+    polls: dict[str, dict[str, int]] = {}
+    for poll, options in raw.items():
+        if not isinstance(options, dict):
+            raise SnapshotError(f"{source}: polls[{poll!r}]: must be an object of option id -> votes")
+        polls[poll] = {option: _count(n, f"polls[{poll!r}][{option!r}]", source)
+                       for option, n in options.items()}
+    return polls
 
 
 def load_snapshot(path: Path) -> Snapshot:

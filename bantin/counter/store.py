@@ -17,6 +17,7 @@ while the previous commit was running.
 from __future__ import annotations
 
 import heapq
+import os
 import queue
 import sqlite3
 import threading
@@ -52,6 +53,23 @@ CREATE TABLE IF NOT EXISTS baseline (
     views       INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS baseline_source ON baseline (source);
+CREATE TABLE IF NOT EXISTS meta (
+    name  TEXT PRIMARY KEY,          -- 'poll_key': the secret that keys voter hashes
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS poll_votes (
+    poll   TEXT NOT NULL,
+    option TEXT NOT NULL,
+    votes  INTEGER NOT NULL,
+    PRIMARY KEY (poll, option)
+) WITHOUT ROWID;
+-- Who has voted in a poll, as a keyed hash of address and browser; never linked
+-- to the option chosen (that is only ever a count in poll_votes).
+CREATE TABLE IF NOT EXISTS poll_voters (
+    poll  TEXT NOT NULL,
+    voter TEXT NOT NULL,
+    PRIMARY KEY (poll, voter)
+) WITHOUT ROWID;
 """
 
 DAYS_KEPT = 8       # 7 days for the top list, plus the day that is ending
@@ -85,23 +103,75 @@ class PruneOp:
     today: int
 
 
-Op = Union[HitOp, ImportOp, PruneOp]
+@dataclass(frozen=True)
+class VoteOp:
+    """One reader's vote: `option` of `poll` gains a vote and `voter` is marked as having voted."""
+
+    poll: str
+    option: str
+    voter: str
 
 
-class ImportConflict(Exception):
-    """An import reused the `source` name of an earlier import."""
+@dataclass(frozen=True)
+class ForgetVotersOp:
+    """Delete who voted in polls that closed over a day ago: no vote can use them any more."""
+
+    polls: tuple[str, ...]
 
 
-def connect(db_path: Path, synchronous: str = "FULL") -> sqlite3.Connection:
-    """Open the database in WAL mode with the schema in place."""
+@dataclass(frozen=True)
+class ProbeOp:
+    """A tiny write that proves the database can still be written (for /api/health)."""
+
+
+Op = Union[HitOp, ImportOp, PruneOp, VoteOp, ForgetVotersOp, ProbeOp]
+
+
+class StoreError(OSError):
+    """The database cannot be opened or written; the message names the file."""
+
+    def __init__(self, message: str, temporary: bool = False):
+        super().__init__(message)
+        self.temporary = temporary  # locked by another process: worth trying again later
+
+
+def connect(db_path: Path, synchronous: str = "FULL", busy_timeout: float = 5.0) -> sqlite3.Connection:
+    """Open the database in WAL mode with the schema in place, and prove it can be written.
+
+    Raises StoreError naming the file when it is not a database, cannot be opened,
+    is read-only or is locked.
+    """
     if synchronous.upper() not in ("FULL", "NORMAL"):
         raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
-    conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
-    conn.execute("PRAGMA busy_timeout=5000")
-    conn.executescript(SCHEMA)
-    return conn
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        conn.executescript(SCHEMA)
+        write_batch(conn, [ProbeOp()])
+        return conn
+    except sqlite3.Error as error:
+        if conn is not None:
+            conn.close()
+        raise store_error(db_path, error) from None
+
+
+def store_error(db_path: Path, error: sqlite3.Error) -> StoreError:
+    """A one-line StoreError for an sqlite3 error on `db_path`."""
+    text = str(error)
+    temporary = "locked" in text or "busy" in text
+    return StoreError(f"{db_path}: cannot use the counter database: {text}", temporary)
+
+
+def poll_key(conn: sqlite3.Connection) -> bytes:
+    """The secret that keys voter hashes, made on first use and kept in the database."""
+    row = conn.execute("SELECT value FROM meta WHERE name = 'poll_key'").fetchone()
+    if row is None:
+        conn.execute("INSERT INTO meta (name, value) VALUES ('poll_key', ?)", (os.urandom(32).hex(),))
+        row = conn.execute("SELECT value FROM meta WHERE name = 'poll_key'").fetchone()
+    return bytes.fromhex(row[0])
 
 
 def write_batch(conn: sqlite3.Connection, ops: list[Op]) -> None:
@@ -110,12 +180,17 @@ def write_batch(conn: sqlite3.Connection, ops: list[Op]) -> None:
     daily: dict[tuple[int, str], int] = defaultdict(int)
     visits = 0
     imports = [op for op in ops if isinstance(op, ImportOp)]
+    votes: dict[tuple[str, str], int] = defaultdict(int)
+    voters: list[tuple[str, str]] = []
     for op in ops:
         if isinstance(op, HitOp):
             if op.view:
                 views[op.path] += 1
                 daily[(op.day, op.path)] += 1
             visits += op.visit
+        elif isinstance(op, VoteOp):
+            votes[(op.poll, op.option)] += 1
+            voters.append((op.poll, op.voter))
     conn.execute("BEGIN IMMEDIATE")
     try:
         if views:
@@ -131,9 +206,19 @@ def write_batch(conn: sqlite3.Connection, ops: list[Op]) -> None:
             conn.execute(
                 "INSERT INTO site_counts (name, value) VALUES ('visits', ?) "
                 "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", (visits,))
+        if votes:
+            conn.executemany(
+                "INSERT INTO poll_votes (poll, option, votes) VALUES (?, ?, ?) "
+                "ON CONFLICT (poll, option) DO UPDATE SET votes = votes + excluded.votes",
+                [(poll, option, n) for (poll, option), n in votes.items()])
+            conn.executemany("INSERT OR IGNORE INTO poll_voters (poll, voter) VALUES (?, ?)", voters)
         for op in ops:
             if isinstance(op, PruneOp):
                 prune_days(conn, op.today)
+            elif isinstance(op, ForgetVotersOp):
+                conn.executemany("DELETE FROM poll_voters WHERE poll = ?", [(poll,) for poll in op.polls])
+            elif isinstance(op, ProbeOp):
+                conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('written', ?)", (now_iso(),))
         for op in imports:
             conn.executemany(
                 "INSERT INTO baseline (source, imported_at, path, views) VALUES (?, ?, ?, ?)",
@@ -172,6 +257,8 @@ class Totals:
     daily: dict[int, dict[str, int]] = field(default_factory=dict)
     site_visits: int = 0                                          # baseline + counted
     sources: set[str] = field(default_factory=set)
+    votes: dict[str, dict[str, int]] = field(default_factory=dict)   # poll -> option -> votes
+    voters: dict[str, set[str]] = field(default_factory=dict)        # poll -> voter hashes
     version: int = 0
     _top_cache: dict[tuple[str, int], tuple[int, float, list[tuple[str, int]]]] = field(
         default_factory=dict, repr=False)
@@ -193,6 +280,10 @@ class Totals:
         base = conn.execute("SELECT COALESCE(SUM(views), 0) FROM baseline WHERE path IS NULL").fetchone()
         totals.site_visits = (counted[0] if counted else 0) + base[0]
         totals.sources = import_sources(conn)
+        for poll, option, n in conn.execute("SELECT poll, option, votes FROM poll_votes"):
+            totals.votes.setdefault(poll, {})[option] = n
+        for poll, voter in conn.execute("SELECT poll, voter FROM poll_voters"):
+            totals.voters.setdefault(poll, set()).add(voter)
         return totals
 
     def apply(self, ops: Iterable[Op]) -> None:
@@ -214,6 +305,13 @@ class Totals:
                     views[path] = views.get(path, 0) + n
                 self.site_visits += op.site_visits
                 self.sources.add(op.source)
+            elif isinstance(op, VoteOp):
+                options = self.votes.setdefault(op.poll, {})
+                options[op.option] = options.get(op.option, 0) + 1
+                self.voters.setdefault(op.poll, set()).add(op.voter)
+            elif isinstance(op, ForgetVotersOp):
+                for poll in op.polls:
+                    self.voters.pop(poll, None)
         self.version += 1
 
     def last_7_days(self, today: int) -> dict[str, int]:

@@ -10,6 +10,7 @@ import sys
 import time
 from typing import TextIO
 
+from ..messages import msg, translate
 from ..pipeline import Progress, Report
 
 _BAR_WIDTH = 30
@@ -20,9 +21,10 @@ _STEP_PERCENT = 10
 class Bar:
     """A bar redrawn in place: `[#######.......]  45 %  1,234/2,741 pages`."""
 
-    def __init__(self, stream: TextIO, label: str):
+    def __init__(self, stream: TextIO, label: str, language: str = "en"):
         self.stream = stream
         self.label = label
+        self.language = language
         self._last_draw = 0.0
 
     def __call__(self, done: int, total: int) -> None:
@@ -34,16 +36,19 @@ class Bar:
         filled = _BAR_WIDTH * done // max(total, 1)
         bar = "#" * filled + "." * (_BAR_WIDTH - filled)
         end = "\n" if finished else ""
-        self.stream.write(f"\r{self.label} [{bar}] {percent(done, total):3d} %  {done:,}/{total:,} pages{end}")
+        pages = translate(msg("{done:,}/{total:,} pages", done=done, total=total), self.language)
+        label = translate(self.label, self.language)
+        self.stream.write(f"\r{label} [{bar}] {percent(done, total):3d} %  {pages}{end}")
         self.stream.flush()
 
 
 class Lines:
     """Plain lines for logs: `rendering: 10 % (274/2,741 pages)`, one per step of ten percent."""
 
-    def __init__(self, stream: TextIO, label: str):
+    def __init__(self, stream: TextIO, label: str, language: str = "en"):
         self.stream = stream
         self.label = label
+        self.language = language
         self._next = _STEP_PERCENT
 
     def __call__(self, done: int, total: int) -> None:
@@ -52,7 +57,9 @@ class Lines:
             return
         # A large chunk may cross several steps at once: print one line, for where we are.
         self._next = (reached // _STEP_PERCENT + 1) * _STEP_PERCENT
-        print(f"{self.label}: {reached} % ({done:,}/{total:,} pages)", file=self.stream, flush=True)
+        line = msg("{label}: {percent} % ({done:,}/{total:,} pages)", label=self.label, percent=reached, done=done,
+                   total=total)
+        print(translate(line, self.language), file=self.stream, flush=True)
 
 
 def percent(done: int, total: int) -> int:
@@ -60,15 +67,18 @@ def percent(done: int, total: int) -> int:
     return 100 if total <= 0 else min(100, done * 100 // total)
 
 
-def progress_for(stream: TextIO | None = None, label: str = "rendering") -> Progress:
-    """The right reporter for `stream`: a bar on a terminal, plain lines otherwise."""
+def progress_for(stream: TextIO | None = None, label: str = "", language: str = "en") -> Progress:
+    """The right reporter for `stream`: a bar on a terminal, plain lines otherwise (label: a msg)."""
     stream = stream or sys.stderr
     is_tty = getattr(stream, "isatty", lambda: False)()
-    return Bar(stream, label) if is_tty else Lines(stream, label)
+    label = label or msg("rendering")
+    return Bar(stream, label, language) if is_tty else Lines(stream, label, language)
 
 
-def summary(report: Report, out: object) -> str:
+def summary(report: Report, out: object, language: str = "en") -> str:
     """The closing line of a build: pages, written, unchanged, warnings, seconds."""
-    return (f"built {report.pages:,} pages into {out}/: {report.written:,} written, "
-            f"{report.unchanged:,} unchanged, {len(report.warnings)} warning(s), {report.seconds:.2f} s")
+    return translate(msg("built {pages:,} pages into {out}/: {written:,} written, {unchanged:,} unchanged, "
+                         "{warnings} warning(s), {seconds:.2f} s", pages=report.pages, out=str(out),
+                         written=report.written, unchanged=report.unchanged, warnings=len(report.warnings),
+                         seconds=report.seconds), language)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..source.config import SiteConfig, parse_site
+from ..messages import msg
 from ..problems import Problem, did_you_mean, display_path
 from ..source.parse import SourceError, parse_yaml, read_text
 from ..text import slugify
@@ -52,8 +53,8 @@ def read_catalog(content: Path) -> Catalog:
     site = content / "site.yaml"
     shown = display_path(site)
     if not site.is_file():
-        raise ScaffoldError([Problem(shown, 0, "", "site.yaml is missing",
-                                     "run the command from the folder holding content/, or pass --content DIR")])
+        raise ScaffoldError([Problem(shown, 0, "", msg("site.yaml is missing"),
+                                     msg("run the command from the folder holding content/, or pass --content DIR"))])
     try:
         data, _ = parse_yaml(read_text(site, shown), shown)
     except SourceError as err:
@@ -76,16 +77,15 @@ def yaml_text(value: str) -> str:
     return value if plain_ok else json.dumps(value, ensure_ascii=False)
 
 
-def _slug_of(text: str, what: str, example: str) -> str:
+def _slug_of(text: str, what: str, hint: str) -> str:
     slug = slugify(text)
     if not slug:
-        raise ScaffoldError([Problem(what, 0, "", f"cannot make an address from `{text}`",
-                                     f"the {what} needs letters or digits, e.g. \"{example}\"")])
+        raise ScaffoldError([Problem(what, 0, "", msg("cannot make an address from `{text}`", text=text), hint)])
     return slug
 
 
-def _unknown(kind: str, value: str, choices, where: str, fallback: str) -> Problem:
-    return Problem(where, 0, f"--{kind}", f"unknown {kind} `{value}`", did_you_mean(value, choices) or fallback)
+def _unknown(kind: str, message: str, value: str, choices, where: str, fallback: str) -> Problem:
+    return Problem(where, 0, f"--{kind}", message, did_you_mean(value, choices) or fallback)
 
 
 def new_article(catalog: Catalog, title: str, unit: str | None, category: str | None,
@@ -93,15 +93,17 @@ def new_article(catalog: Catalog, title: str, unit: str | None, category: str | 
     """content/posts/YYYY/<slug>.md with every front-matter field, dated `now` in the site zone."""
     problems = []
     if unit and unit not in catalog.units:
-        problems.append(_unknown("unit", unit, catalog.units, display_path(catalog.root / "units"),
-                                 "unit ids are the file names in content/units/, without .yaml"))
+        problems.append(_unknown("unit", msg("unknown unit `{unit}`", unit=unit), unit, catalog.units,
+                                 display_path(catalog.root / "units"),
+                                 msg("unit ids are the file names in content/units/, without .yaml")))
     if category and category not in catalog.config.categories:
-        problems.append(_unknown("category", category, catalog.config.categories, catalog.config.path,
-                                 "categories are listed under `categories:` in site.yaml"))
+        problems.append(_unknown("category", msg("unknown category `{category}`", category=category), category,
+                                 catalog.config.categories, catalog.config.path,
+                                 msg("categories are listed under `categories:` in site.yaml")))
     if problems:
         raise ScaffoldError(problems)
     title = " ".join(title.split())
-    slug = _slug_of(title, "title", "Hội nghị Ban Chấp hành")
+    slug = _slug_of(title, "title", msg("the title needs letters or digits, e.g. \"Hội nghị Ban Chấp hành\""))
     local = now.astimezone(catalog.config.tz)
     path = catalog.root / "posts" / f"{local.year:04d}" / f"{slug}.md"
     return NewFile(path, article_text(title, local, unit, category))
@@ -133,19 +135,20 @@ def new_unit(catalog: Catalog, name: str, parent: str | None, level: str | None)
     """content/units/…/<slug>.yaml, in the folder of its parent's file (units may be in subfolders)."""
     problems = []
     if parent and parent not in catalog.units:
-        problems.append(_unknown("parent", parent, catalog.units, display_path(catalog.root / "units"),
-                                 "unit ids are the file names in content/units/, without .yaml"))
+        problems.append(_unknown("parent", msg("unknown parent `{unit}`", unit=parent), parent, catalog.units,
+                                 display_path(catalog.root / "units"),
+                                 msg("unit ids are the file names in content/units/, without .yaml")))
     if level and level not in LEVELS:
-        problems.append(Problem(display_path(catalog.root / "units"), 0, "--level", f"unknown level `{level}`",
-                                did_you_mean(level, LEVELS, "levels")))
+        problems.append(Problem(display_path(catalog.root / "units"), 0, "--level", msg("unknown level `{level}`", level=level),
+                                did_you_mean(level, LEVELS, msg("levels"))))
     if problems:
         raise ScaffoldError(problems)
     name = " ".join(name.split())
-    unit_id = _slug_of(name, "name", "Chi bộ ấp Phú Hữu")
+    unit_id = _slug_of(name, "name", msg("the name needs letters or digits, e.g. \"Chi bộ ấp Phú Hữu\""))
     if unit_id in catalog.units:
         existing = display_path(catalog.units[unit_id])
-        raise ScaffoldError([Problem(existing, 0, "", f"a unit with the id `{unit_id}` already exists",
-                                     "unit ids must be unique: give the new unit a fuller name")])
+        raise ScaffoldError([Problem(existing, 0, "", msg("a unit with the id `{unit}` already exists", unit=unit_id),
+                                     msg("unit ids must be unique: give the new unit a fuller name"))])
     folder = catalog.units[parent].parent if parent else catalog.root / "units"
     return NewFile(folder / f"{unit_id}.yaml", unit_text(name, parent, level))
 
@@ -181,6 +184,6 @@ def create(new: NewFile) -> Path:
         with new.path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(new.text)
     except FileExistsError:
-        raise ScaffoldError([Problem(display_path(new.path), 0, "", "the file already exists; nothing was written",
-                                     "choose another title, or edit the existing file")]) from None
+        raise ScaffoldError([Problem(display_path(new.path), 0, "", msg("the file already exists; nothing was written"),
+                                     msg("choose another title, or edit the existing file"))]) from None
     return new.path

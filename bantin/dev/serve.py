@@ -18,133 +18,33 @@ folder instead. Search in the preview therefore finds the text as it was when `s
 """
 
 from __future__ import annotations
-
 import argparse
-import json
-import shutil
-import logging
-import mimetypes
 import os
+import shutil
 import signal
 import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
-from livereload.watcher import Watcher
-from tornado import web
-from tornado.ioloop import IOLoop
-
-from ..pipeline import BUILTIN_ASSETS, Options, Session, build
-from ..problems import BuildFailed, InternalError, Problem
+from ..pipeline import Options, Session, build
+from ..messages import choose_language, msg, translate
+from ..problems import BuildFailed, InternalError, Problem, report_line
+from ..source.config import read_language
 from .progress import progress_for, summary
-from ..render.environment import template_folders
 from ..output.search import INDEX_DIR
+from .http import (STATUS_PATH, OVERLAY_PATH, BuildStatus, DevServer, OverlayHandler, Preview, SiteHandler,
+                   StatusHandler, content_type, resolve_request, with_overlay)
+from .cms_routes import cms_handlers
+from .watch import SourceWatcher, changes, snapshot, watched_folders
 
-STATUS_PATH = "/_bantin/dev-status.json"
-OVERLAY_PATH = "/_bantin/dev-overlay.js"
-OVERLAY_SOURCE = BUILTIN_ASSETS / "js" / "dev-overlay.js"
-OVERLAY_TAG = f'<script src="{OVERLAY_PATH}" defer></script>'.encode()
-POLL_SECONDS = 0.3      # how often the watcher looks at the sources
+__all__ = ["serve", "serve_options", "local_host", "Builder", "changes", "content_type", "resolve_request",
+           "snapshot", "with_overlay"]
+
 SETTLE_SECONDS = 0.1    # wait after a change so that a multi-file save rebuilds once
-_IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~")
-
-
-# --- the state of the last build, shared by the builder thread and the HTTP handlers ----------
-
-@dataclass
-class BuildStatus:
-    """What the overlay needs: is the served site current, and if not, why."""
-
-    state: str = "building"          # building | ok | failed
-    build: int = 0                   # finished builds, so the page can tell a new result
-    seconds: float = 0.0
-    problems: list[dict] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def update(self, **values: object) -> None:
-        with self.lock:
-            for name, value in values.items():
-                setattr(self, name, value)
-
-    def as_json(self) -> bytes:
-        with self.lock:
-            data = {"state": self.state, "build": self.build, "seconds": round(self.seconds, 3),
-                    "problems": self.problems, "changed": self.changed}
-        return json.dumps(data, ensure_ascii=False).encode("utf-8")
-
-
-# --- watching the sources ------------------------------------------------------------------
-
-Snapshot = dict[str, tuple[int, int]]
-
-
-def ignored(name: str) -> bool:
-    """Editors' swap, backup and lock files, and hidden files, never trigger a rebuild."""
-    return name.startswith((".", "#")) or name.endswith(_IGNORED_SUFFIXES)
-
-
-def snapshot(folders: Iterable[Path], skip: Iterable[Path] = ()) -> Snapshot:
-    """(mtime, size) of every file under `folders`, except hidden ones and those under `skip`."""
-    skipped = {str(p.resolve()) for p in skip}
-    files: Snapshot = {}
-    for folder in folders:
-        for root, dirs, names in os.walk(folder):
-            dirs[:] = [d for d in dirs if not ignored(d) and str(Path(root, d).resolve()) not in skipped]
-            for name in names:
-                if ignored(name):
-                    continue
-                path = os.path.join(root, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:  # removed between listing and stat: the next poll sees it gone
-                    continue
-                files[path] = (stat.st_mtime_ns, stat.st_size)
-    return files
-
-
-def changes(before: Snapshot, after: Snapshot) -> list[str]:
-    """Files added, removed or modified between two snapshots, sorted."""
-    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-
-
-def watched_folders(options: Options) -> list[Path]:
-    """Content, the site's and the built-in templates and assets: everything a build reads."""
-    folders = [options.content, *template_folders(options.templates), BUILTIN_ASSETS]
-    if options.assets:
-        folders.append(options.assets)
-    unique: dict[Path, Path] = {}
-    for folder in folders:
-        if folder.is_dir():
-            unique.setdefault(folder.resolve(), folder)
-    return list(unique.values())
-
-
-@dataclass
-class Preview:
-    """Pages of the edited files, served from memory while the rest of the rebuild runs."""
-
-    pages: dict[str, bytes] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def show(self, pages: dict[str, bytes]) -> None:
-        with self.lock:
-            self.pages = dict(pages)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.pages = {}
-
-    def get(self, site_path: str) -> bytes | None:
-        with self.lock:
-            return self.pages.get(site_path)
-
 
 # --- building --------------------------------------------------------------------------------
 
@@ -153,15 +53,17 @@ def problems_of(error: BaseException) -> list[Problem]:
     if isinstance(error, BuildFailed):
         return list(error.problems)
     where = error.where if isinstance(error, InternalError) else ""
-    return [Problem("bantin", 0, "", f"internal error {where}: {str(error) if not where else ''}".rstrip(": "),
-                    "this is a bug in bantin, not in your content; the traceback is in the terminal")]
+    text = f"internal error {where}: {str(error) if not where else ''}".rstrip(": ")  # technical: English
+    return [Problem("bantin", 0, "", text,
+                    msg("this is a bug in bantin, not in your content; the traceback is in the terminal"))]
 
 
 class Builder:
     """Runs builds one at a time in a thread of its own and records each outcome."""
 
     def __init__(self, options: Options, status: BuildStatus, on_success: Callable[[], None],
-                 stream=sys.stderr, preview: Preview | None = None, reload: Callable[[], None] = lambda: None):
+                 stream=sys.stderr, preview: Preview | None = None, reload: Callable[[], None] = lambda: None,
+                 language: str | None = None):
         self.options = options
         self.status = status
         self.on_success = on_success
@@ -173,6 +75,7 @@ class Builder:
         self._thread = threading.Thread(target=self._loop, name="bantin-build", daemon=True)
         self.session = Session()  # a rebuild re-reads only the files that changed, renders only what they change
         self.preview = preview
+        self.requested_language = language  # --lang; else site.yaml's, read at each build
         if preview is not None:
             self.session.on_first_pages = lambda pages: (preview.show(pages), reload())
         shutil.rmtree(self.search_index, ignore_errors=True)  # a previous session's index is stale
@@ -192,12 +95,17 @@ class Builder:
             if self.preview is not None:
                 self.preview.clear()
         self._keep_search_index(first_index)
+        lang = self.language()
         for warning in report.warnings:
-            print(f"warning: {warning}", file=self.stream)
-        print(summary(report, self.options.out), file=self.stream, flush=True)
+            print(report_line(warning, lang), file=self.stream)
+        print(summary(report, self.options.out, lang), file=self.stream, flush=True)
         self.status.update(state="ok", build=self.status.build + 1, seconds=report.seconds, problems=[])
         self.on_success()
         return True
+
+    def language(self) -> str:
+        """The language of messages now (site.yaml may have changed since the last build)."""
+        return choose_language(self.requested_language, read_language(self.options.content))
 
     @property
     def search_index(self) -> Path:
@@ -221,12 +129,13 @@ class Builder:
             print(error.details, file=self.stream)
         elif not isinstance(error, BuildFailed):
             traceback.print_exception(error, file=self.stream)
+        lang = self.language()
         for problem in problems:
-            print(f"error: {problem}", file=self.stream)
-        print(f"build failed: {len(problems)} problem(s); still serving the last good site",
-              file=self.stream, flush=True)
+            print(report_line(problem, lang), file=self.stream)
+        print(translate(msg("build failed: {count} problem(s); still serving the last good site",
+                            count=len(problems)), lang), file=self.stream, flush=True)
         self.status.update(state="failed", build=self.status.build + 1, seconds=seconds,
-                           problems=[p.as_dict() for p in problems])
+                           problems=[p.translated(lang).as_dict() for p in problems])
 
     def request(self, changed: Iterable[str]) -> None:
         """Ask for a rebuild (from the watcher thread); changes during a build queue one more."""
@@ -255,7 +164,8 @@ class Builder:
             with self._lock:
                 changed, self._pending = sorted(self._pending), set()
             shown = ", ".join(_short(p) for p in changed[:3]) + (" …" if len(changed) > 3 else "")
-            print(f"changed: {shown}; rebuilding", file=self.stream, flush=True)
+            print(translate(msg("changed: {files}; rebuilding", files=shown), self.language()),
+                  file=self.stream, flush=True)
             self.build_once(changed)
 
 
@@ -264,169 +174,6 @@ def _short(path: str) -> str:
         return Path(path).resolve().relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path
-
-
-class SourceWatcher:
-    """Polls the source folders in a thread and hands every change to the builder."""
-
-    def __init__(self, folders: list[Path], skip: list[Path], on_change: Callable[[list[str]], None]):
-        self.folders = folders
-        self.skip = skip
-        self.on_change = on_change
-        self._stop = threading.Event()
-        self._last = snapshot(folders, skip)
-        self._thread = threading.Thread(target=self._loop, name="bantin-watch", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _loop(self) -> None:
-        pause = POLL_SECONDS
-        while not self._stop.wait(pause):
-            started = time.perf_counter()
-            current = snapshot(self.folders, self.skip)
-            # On a large site a scan takes a while: keep it under a tenth of one core.
-            pause = max(POLL_SECONDS, 10 * (time.perf_counter() - started))
-            changed = changes(self._last, current)
-            self._last = current
-            if changed:
-                self.on_change(changed)
-
-
-# --- HTTP ------------------------------------------------------------------------------------
-
-def resolve_request(root: Path, url_path: str) -> Path | str | None:
-    """The file to serve for a URL path, a redirect target (str) for a folder without its
-    trailing slash, or None when nothing there (or the path escapes the site)."""
-    target = (root / url_path.lstrip("/")).resolve()
-    if not target.is_relative_to(root.resolve()):
-        return None
-    if target.is_dir():
-        if url_path and not url_path.endswith("/"):
-            return "/" + url_path.lstrip("/") + "/"
-        target = target / "index.html"
-    return target if target.is_file() else None
-
-
-def content_type(path: Path) -> str:
-    """Content-Type with a charset for text, so Vietnamese shows right in every browser."""
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml",
-                                            "application/xml", "application/atom+xml"):
-        kind += "; charset=utf-8"
-    return kind
-
-
-def with_overlay(html: bytes) -> bytes:
-    """HTML with the overlay script added to its head (livereload adds its own the same way)."""
-    return html.replace(b"</head>", OVERLAY_TAG + b"</head>", 1)
-
-
-NO_SITE_YET = ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>bantin</title></head>"
-               "<body><p>Chưa dựng được trang: xem lỗi trong cửa sổ lệnh.</p></body></html>").encode("utf-8")
-
-
-class SiteHandler(web.RequestHandler):
-    """The output folder as a static host would serve it, never cached, with the overlay script."""
-
-    def initialize(self, root: Path, preview: Preview | None = None) -> None:
-        self.root = root
-        self.preview = preview
-
-    def compute_etag(self) -> None:
-        return None  # every reload must fetch the freshly built file
-
-    def get(self, url_path: str) -> None:
-        early = self.preview.get("/" + url_path) if self.preview is not None else None
-        if early is not None:
-            self.set_header("Cache-Control", "no-store")
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(with_overlay(early))
-            return
-        found = resolve_request(self.root, url_path)
-        if isinstance(found, str):
-            self.redirect(found)
-            return
-        self.set_header("Cache-Control", "no-store")
-        if found is None:
-            self._not_found()
-            return
-        body = found.read_bytes()
-        if found.suffix == ".html":
-            body = with_overlay(body)
-        self.set_header("Content-Type", content_type(found))
-        self.finish(body)
-
-    def head(self, url_path: str) -> None:
-        self.get(url_path)  # tornado sends the headers of the GET answer and drops its body
-
-    def _not_found(self) -> None:
-        page = self.root / "404.html"
-        self.set_status(404)
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(with_overlay(page.read_bytes() if page.is_file() else NO_SITE_YET))
-
-
-class StatusHandler(web.RequestHandler):
-    """GET /_bantin/dev-status.json: the last build's state and problems, for the overlay."""
-
-    def initialize(self, status: BuildStatus) -> None:
-        self.status = status
-
-    def get(self) -> None:
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(self.status.as_json())
-
-
-class OverlayHandler(web.RequestHandler):
-    """GET /_bantin/dev-overlay.js, read from the source each time so it can be edited live."""
-
-    def get(self) -> None:
-        self.set_header("Content-Type", "application/javascript; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
-        self.finish(OVERLAY_SOURCE.read_bytes())
-
-
-class _NoPolling(Watcher):
-    """livereload would otherwise walk the whole working directory; our SourceWatcher watches."""
-
-    def start(self, callback) -> bool:
-        return True  # "handled": livereload starts no polling of its own
-
-    def examine(self):
-        return None, None
-
-
-class DevServer(Server):
-    """livereload's server with our handlers instead of its static file handler."""
-
-    def __init__(self, handlers: list):
-        super().__init__(watcher=_NoPolling())
-        self.handlers = handlers
-        self.loop: IOLoop | None = None
-
-    def get_web_handlers(self, script):
-        return self.handlers
-
-    def application(self, *args, **kwargs):
-        super().application(*args, **kwargs)
-        self.loop = IOLoop.current()  # the loop serve() runs next; builds tell it to reload pages
-
-    def _setup_logging(self) -> None:
-        # Our own lines say what happened; tornado's per-request log would drown them.
-        logging.getLogger("livereload").setLevel(logging.WARNING)
-        logging.getLogger("tornado.access").setLevel(logging.ERROR)
-
-    def reload_pages(self) -> None:
-        """Tell every open page to reload; safe to call from any thread."""
-        if self.loop is not None:
-            self.loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-
 
 # --- the command -----------------------------------------------------------------------------
 
@@ -465,22 +212,28 @@ def serve(args: argparse.Namespace, options: Options) -> int:
     preview = Preview()
     server = DevServer([(STATUS_PATH.replace(".", r"\."), StatusHandler, {"status": status}),
                         (OVERLAY_PATH.replace(".", r"\."), OverlayHandler),
+                        *cms_handlers(options),
                         (r"/(.*)", SiteHandler, {"root": options.out, "preview": preview})])
     counter = _Counter(args, options)
     builder = Builder(options, status, lambda: (counter.ensure_started(), server.reload_pages()),
-                      preview=preview, reload=server.reload_pages)
-    builder.build_once(progress=progress_for(sys.stderr, "first build"))
+                      preview=preview, reload=server.reload_pages, language=args.lang)
+    lang = builder.language()
+    builder.build_once(progress=progress_for(sys.stderr, msg("first build"), lang))
     skip = [options.out, options.out.resolve().parent / ".bantin-cache"]
     watcher = SourceWatcher(watched_folders(options), skip, builder.request)
     builder.start()
     watcher.start()
     _stop_on_sigterm(server)
-    print(f"serving {options.out}/ on {options.base_url} (Ctrl-C to stop); "
-          f"watching {', '.join(_short(str(f)) for f in watcher.folders)}", file=sys.stderr, flush=True)
+    print(translate(msg("web editing room on {url}admin/ (saves into {content}/)", url=options.base_url,
+                        content=_short(str(options.content))), lang), file=sys.stderr)
+    print(translate(msg("serving {out}/ on {url} (Ctrl-C to stop); watching {folders}", out=str(options.out),
+                        url=options.base_url, folders=", ".join(_short(str(f)) for f in watcher.folders)), lang),
+          file=sys.stderr, flush=True)
     try:
         server.serve(port=args.port, host=args.host, debug=False, restart_delay=0)
     except OSError as error:
-        print(f"error: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        print(translate(msg("error: cannot listen on {host}:{port}: {error}", host=args.host, port=args.port,
+                            error=str(error)), lang), file=sys.stderr)
         return 1
     finally:
         watcher.stop()
@@ -508,10 +261,14 @@ class _Counter:
             self.handle = start_in_background(self.args.counter_db, self.options.out, self.args.host,
                                               self.args.counter_port, origin=f"http://{host}:{self.args.port}")
         except (ManifestError, OSError, ValueError) as error:
-            print(f"warning: the view counter did not start ({error}); pages show no view counts",
-                  file=sys.stderr)
+            self._say(msg("warning: the view counter did not start ({error}); pages show no view counts",
+                          error=str(error)))
             return
-        print(f"view counter on {self.handle.url}, database {self.args.counter_db}", file=sys.stderr)
+        self._say(msg("view counter on {url}, database {db}", url=self.handle.url, db=str(self.args.counter_db)))
+
+    def _say(self, message: str) -> None:
+        lang = choose_language(self.args.lang, read_language(self.options.content))
+        print(translate(message, lang), file=sys.stderr)
 
     def stop(self) -> None:
         if self.handle is not None:

@@ -143,3 +143,9 @@ def _parse(requirement: str) -> tuple[str, frozenset[str]]:
 def environment_digest() -> str:
     """bantin's code and the library versions: what every cache of rendered output depends on."""
     return digest_value((code_digest(), library_versions()))
+
+
+def source_digest(*files: Path) -> str:
+    """The source of a few modules: for a cache that only they shape (encoded images), so editing
+    any other module leaves it valid."""
+    return digest_bytes(*(path.read_bytes() for path in files))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -47,7 +48,7 @@ class LastBuild:
                 and not due and marker is not None and marker == self.marker)
 
     def problems(self) -> list[Problem]:
-        return [Problem(**w) for w in self.warnings]
+        return [Problem.from_record(w) for w in self.warnings]
 
 
 @dataclass
@@ -81,7 +82,7 @@ class Shortcut:
             self.inputs = inputs_digest(self.folders, map(Path, extra), self.settings)
         save_last(self.files.last, LastBuild(self.inputs, content.config.timezone, now.date().isoformat(),
                                              next_change(content, now, drafts), marker_stamp(out), pages, files,
-                                             [w.as_dict() for w in warnings], extra))
+                                             [w.as_record() for w in warnings], extra))
 
 
 def marker_stamp(out: Path) -> tuple[int, int] | None:
@@ -154,17 +155,39 @@ def save_last(file: Path | None, last: LastBuild) -> None:
         write_atomic(file, json.dumps(asdict(last), ensure_ascii=False).encode("utf-8"))
 
 
-def load_parsed(file: Path | None, key: str) -> ParseCache:
-    """The parsed sources a previous CLI build kept, if made by the same code for the same tree."""
+Digests = dict[str, tuple[tuple, str]]  # source path: (its stamp in ParseCache, digest of what it gave)
+
+
+def load_parsed(file: Path | None, key: str) -> tuple[ParseCache, Digests]:
+    """The parsed sources a previous CLI build kept, if made by the same code for the same tree,
+    with the digests of the articles and pages among them."""
     saved = read_pickle(file) if file is not None else None
-    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key and isinstance(saved[1], ParseCache):
-        return saved[1]
-    return ParseCache()
+    if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == key and isinstance(saved[1], ParseCache):
+        return saved[1], saved[2]
+    return ParseCache(), {}
 
 
-def save_parsed(file: Path | None, key: str, cache: ParseCache) -> None:
-    if file is not None:
-        write_pickle(file, (key, cache))
+def remembered_digests(cache: ParseCache, digests: Digests) -> weakref.WeakKeyDictionary:
+    """Digests of the articles and pages still parsed from the same file as when they were
+    digested, keyed by the objects, as TrackedQueries wants them (digesting 5,000 articles
+    is most of the check of an edit)."""
+    remembered: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+    for entries in (cache.articles, cache.pages):
+        for path, (stamp, (value, _)) in entries.items():
+            known = digests.get(path)
+            if value is not None and known is not None and known[0] == stamp:
+                remembered[value] = known[1]
+    return remembered
+
+
+def save_parsed(file: Path | None, key: str, cache: ParseCache, remembered: weakref.WeakKeyDictionary) -> None:
+    """Keep the parsed sources, and the digests computed for them, for the next CLI build."""
+    if file is None:
+        return
+    digests = {path: (stamp, remembered[value])
+               for entries in (cache.articles, cache.pages)
+               for path, (stamp, (value, _)) in entries.items() if value is not None and value in remembered}
+    write_pickle(file, (key, cache, digests))
 
 
 def parsed_key(content: Path) -> str:

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..messages import msg
 from ..problems import BuildFailed, Problem, display_path
 
 FINGERPRINTED = (".css", ".js")
@@ -31,8 +32,8 @@ def collect(folders: list[Path]) -> dict[str, Asset]:
         for path in sorted(folder.rglob("*")):
             name = path.relative_to(folder).as_posix()
             if path.is_symlink() and not path.resolve().is_relative_to(root):
-                problems.append(Problem(display_path(path), 0, "", "this is a link to a file outside the assets folder",
-                                        "copy the file into the folder instead of linking to it"))
+                problems.append(Problem(display_path(path), 0, "", msg("this is a link to a file outside the assets folder"),
+                                        msg("copy the file into the folder instead of linking to it")))
             elif path.is_file() and not path.name.startswith(".") and name not in DEV_ONLY:
                 found[name] = path
     if problems:

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..messages import msg
 from ..problems import BuildFailed, Problem
 
 MARKER = "_bantin/build.json"
@@ -42,14 +43,15 @@ def check_out_folder(out: Path, sources: list[Path], roots: list[Path]) -> None:
         guarded = folder.resolve()
         inside = target.is_relative_to(guarded) and folder in sources
         if target == guarded or guarded.is_relative_to(target) or inside:
-            what = "is, holds or lies inside" if folder in sources else "is or holds"
-            raise BuildFailed([Problem(str(out), 0, "--out", f"refusing to write the site into {out}: "
-                                       f"it {what} {folder}", "choose another folder, e.g. site/")])
+            why = (msg("refusing to write the site into {out}: it is, holds or lies inside {folder}", out=str(out),
+                       folder=str(folder)) if folder in sources else
+                   msg("refusing to write the site into {out}: it is or holds {folder}", out=str(out), folder=str(folder)))
+            raise BuildFailed([Problem(str(out), 0, "--out", why, msg("choose another folder, e.g. site/"))])
     if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise BuildFailed([Problem(str(out), 0, "--out", f"{out} is not a folder", "choose another folder")])
+        raise BuildFailed([Problem(str(out), 0, "--out", msg("{out} is not a folder", out=str(out)), msg("choose another folder"))])
     if target.is_dir() and any(target.iterdir()) and read_marker(target) is None:
-        raise BuildFailed([Problem(str(out), 0, "--out", f"{out} is not empty and was not made by bantin",
-                                   "choose an empty folder or an earlier bantin build; nothing was touched")])
+        raise BuildFailed([Problem(str(out), 0, "--out", msg("{out} is not empty and was not made by bantin", out=str(out)),
+                                   msg("choose an empty folder or an earlier bantin build; nothing was touched"))])
 
 
 def read_marker(out: Path) -> Files | None:

@@ -1,5 +1,6 @@
-"""Markdown bodies to trusted HTML, converted once: the image sizes each used are asked through Queries
-(so pages depend on them) and kept with the cached HTML (so a replaced photo is never served stale)."""
+"""Markdown bodies to trusted HTML, converted once: the pictures (sizes, resized copies) each used are
+asked through Queries (so pages depend on them) and kept with the cached HTML (so a replaced photo is
+never served stale)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from ..incremental.keys import digest_bytes
 from ..site.queries import Queries
 from ..problems import Problem
 from .markup import MarkdownLimitError, MarkdownRenderer, MediaInfo
+from .pictures import Picture
 
-Size = tuple[int, int] | None
-Entry = tuple[str, tuple[tuple[str, Size], ...]]  # the HTML and the (image, size) pairs it used
+Size = Picture | None
+Entry = tuple[str, tuple[tuple[str, Size], ...]]  # the HTML and the (image, picture) pairs it used
 
 
 class Cache(Protocol):
@@ -22,14 +24,14 @@ class Cache(Protocol):
     def put(self, key: str, entry: Entry) -> None: ...
 
 
-class _Sizes(Mapping):
-    """The size lookup the Markdown renderer sees: each answer comes from Queries and is remembered."""
+class _Pictures(Mapping):
+    """The picture lookup the Markdown renderer sees: each answer comes from Queries and is remembered."""
 
     def __init__(self) -> None:
         self.ask: Callable[[str], Size] = lambda ref: None
         self.used: dict[str, Size] = {}
 
-    def __getitem__(self, ref: str) -> tuple[int, int]:
+    def __getitem__(self, ref: str) -> Picture:
         size = self.get(ref)
         if size is None:
             raise KeyError(ref)
@@ -50,12 +52,12 @@ class _Sizes(Mapping):
 class Bodies:
     """Converts Markdown with one renderer per process, through a cache keyed by text and `salt`.
 
-    `salt` must cover everything besides the text and the image sizes that shapes the HTML: the
+    `salt` must cover everything besides the text and the pictures that shapes the HTML: the
     code and library versions, the base path, the labels (see pipeline)."""
 
     def __init__(self, media: MediaInfo, cache: Cache | None, salt: str):
-        self._sizes = _Sizes()
-        media.sizes = self._sizes
+        self._sizes = _Pictures()
+        media.pictures = self._sizes
         self.renderer = MarkdownRenderer(media)
         self.cache = cache
         self.salt = salt.encode()
@@ -64,9 +66,9 @@ class Bodies:
         """The HTML of a Markdown text, marked as trusted."""
         key = digest_bytes(self.salt, text.encode("utf-8"))
         entry = self.cache.get(key) if self.cache is not None else None
-        if entry is not None and all(q.ask("image_size", ref) == size for ref, size in entry[1]):
+        if entry is not None and all(q.ask("picture", ref) == size for ref, size in entry[1]):
             return Markup(entry[0])
-        self._sizes.ask = lambda ref: q.ask("image_size", ref)
+        self._sizes.ask = lambda ref: q.ask("picture", ref)
         self._sizes.used = {}
         html = self.renderer.convert(text)
         if self.cache is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from typing import Mapping
 from urllib.parse import quote
 
 import markdown
@@ -15,6 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 from . import markdown_accel, sanitize
 from ..source.markdown_limits import MarkdownLimitError, check_limits
 from ..source.links import media_path
+from .pictures import FALLBACK_WIDTH, SIZES, Picture
 
 __all__ = ["EXTENSIONS", "MarkdownLimitError", "MarkdownRenderer", "MediaInfo",
            "check_limits", "media_path"]
@@ -37,10 +39,10 @@ _NOT_IN_URL = re.compile(r"[^A-Za-z0-9!$&'()*+,\-./:;=@_~\u00a0-\U0010ffff]")
 
 @dataclass
 class MediaInfo:
-    """What the HTML needs to know about media: the URL prefix and image sizes (to avoid layout shift)."""
+    """What the HTML needs to know about media: the URL prefix and the photos' sizes and resized copies."""
 
     base_path: str = "/"
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
     table_label: str = "Bảng"
     footnote_back: str = "Jump back to footnote {} in the text"  # title of a note's link back; {} = number
 
@@ -52,9 +54,13 @@ class MediaInfo:
         encoded = _NOT_IN_URL.sub(lambda m: quote(m.group(0), safe=""), path)
         return self.base_path + encoded + _MEDIA_REF.match(ref).group(2)
 
+    def site_url(self, site_path: str) -> str:
+        """A site path ("/media/…") as pages link it, under the base path."""
+        return self.url(site_path)
+
 
 class _Polish(Treeprocessor):
-    """Figures with captions, image sizes, lazy images, scrollable tables."""
+    """Figures with captions, responsive lazy images with their sizes, scrollable tables."""
 
     def __init__(self, md: markdown.Markdown, media: MediaInfo):
         super().__init__(md)
@@ -67,8 +73,10 @@ class _Polish(Treeprocessor):
                     parent[index] = _figure(child)
                 elif child.tag == "table":
                     parent[index] = self._table_wrap(child)
-        for img in root.iter("img"):
-            self._image(img)
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    parent[index] = self._image(child)
 
     def _table_wrap(self, table: etree.Element) -> etree.Element:
         # A focusable region lets keyboard users scroll wide tables on phones.
@@ -78,13 +86,27 @@ class _Polish(Treeprocessor):
         wrap.tail, table.tail = table.tail, None
         return wrap
 
-    def _image(self, img: etree.Element) -> None:
-        size = self.media.sizes.get(media_path(img.get("src") or "") or "")   # src is None after {src}
-        if size and not img.get("width") and not img.get("height"):
-            img.set("width", str(size[0]))
-            img.set("height", str(size[1]))
+    def _image(self, img: etree.Element) -> etree.Element:
+        """The image, lazy, with its size; a <picture> offering WebP and resized copies for a photo."""
+        picture = self.media.pictures.get(media_path(img.get("src") or "") or "")   # src is None after {src}
+        if picture and not img.get("width") and not img.get("height"):
+            img.set("width", str(picture.width))
+            img.set("height", str(picture.height))
         img.set("loading", "lazy")
         img.set("decoding", "async")
+        if not picture or not picture.variants:
+            return img
+        url = self.media.site_url
+        img.set("src", url(picture.nearest(FALLBACK_WIDTH).path))
+        img.set("srcset", picture.srcset(picture.ext, url))
+        img.set("sizes", SIZES["body"])
+        wrap = etree.Element("picture")
+        wrap.tail, img.tail = img.tail, None
+        if picture.ext != "webp":
+            etree.SubElement(wrap, "source", {"type": "image/webp", "srcset": picture.srcset("webp", url),
+                                              "sizes": SIZES["body"]})
+        wrap.append(img)
+        return wrap
 
 
 def _is_figure(p: etree.Element) -> bool:

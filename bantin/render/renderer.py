@@ -12,6 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..i18n import format_long_date, translator
+from ..messages import msg
 from ..problems import ContentError, InternalError, Problem, display_path
 from ..site import urls as U
 from ..site.model import SiteModel
@@ -23,6 +24,7 @@ from . import stats_views
 from .bodies import Bodies
 from .environment import make_environment
 from .fragments import Fragments
+from .pictures import SIZES, Photos, Picture
 from .views import Counts, Views
 
 
@@ -37,7 +39,7 @@ class RenderJob:
     template_folders: list[Path]
     assets: dict[str, str]          # logical name -> published path ("css/site.css" -> "assets/css/site.1a2b.css")
     counter_endpoint: str
-    image_sizes: dict[str, tuple[int, int]]
+    photos: Photos    # every image under content/media, by NFC reference ("media/2024/anh.jpg"), and its file
     table: StatsTable
     stats_pages: dict[str, dict] = field(default_factory=dict)  # path -> context of the tree and comparison pages
     markdown_salt: str = ""
@@ -63,8 +65,8 @@ class Renderer:
         self.env.globals["fragments"] = Fragments(self.env, U.section_prefixes([m["prefix"] for m in self.menu()]))
 
     # -- what views need from outside the model (views.Outside) --------------------------------
-    def image_size(self, ref: str) -> tuple[int, int] | None:
-        return self.job.image_sizes.get(ref)
+    def picture(self, ref: str) -> Picture | None:
+        return self.job.photos.pictures.get(ref)
 
     def unit_stats(self, unit_id: str) -> dict:
         config = self.job.model.config
@@ -87,7 +89,8 @@ class Renderer:
     def globals(self) -> dict[str, Any]:
         """The template globals; what they hold is part of every page's key (see pipeline.salt)."""
         return {"t": self.t, "url": self.urls.url, "asset": self.asset, "site": self.site(),
-                "menu": self.menu(), "footer_pages": self.footer_pages(), "links": self.links()}
+                "menu": self.menu(), "footer_pages": self.footer_pages(), "links": self.links(),
+                "image_sizes": SIZES}
 
     def asset(self, name: str) -> str:
         if name not in self.job.assets:
@@ -178,10 +181,14 @@ class PageFailed(Exception):
 
 def template_problem(err: jinja2.TemplateError, page: str) -> Problem:
     """A template error as `templates/x.html:line: message`, from the frame that raised it."""
-    where = f" (building {page})"
+    # Jinja's own text stays English (technical); what it is and where is the editor's language.
     if isinstance(err, jinja2.TemplateSyntaxError):
-        return Problem(err.filename or err.name or "template", err.lineno or 0, "", f"template error: {err.message}{where}")
+        return Problem(err.filename or err.name or "template", err.lineno or 0, "", _template_error(err.message, page))
     for frame in reversed(traceback.extract_tb(err.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".txt")):
-            return Problem(display_path(Path(frame.filename)), frame.lineno or 0, "", f"template error: {err}{where}")
-    return Problem("templates", 0, "", f"template error: {err}{where}")
+            return Problem(display_path(Path(frame.filename)), frame.lineno or 0, "", _template_error(err, page))
+    return Problem("templates", 0, "", _template_error(err, page))
+
+
+def _template_error(error: object, page: str) -> str:
+    return msg("template error: {error} (building {page})", error=str(error), page=page)

@@ -18,14 +18,15 @@ from ..source import links
 TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
     "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
-    "figure", "figcaption", "img", "a", "abbr", "div",
+    "figure", "figcaption", "img", "picture", "source", "a", "abbr", "div",
     "em", "strong", "del", "ins", "sub", "sup", "mark",
 })
 # Attributes by tag ("*": any); those limited to a few values are in VALUES; all pass HtmlPolicy._filter.
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "*": frozenset({"id", "class", "lang"}),
     "a": frozenset({"href", "title"}),
-    "img": frozenset({"src", "alt", "title", "width", "height"}),
+    "img": frozenset({"src", "alt", "title", "width", "height", "srcset", "sizes"}),
+    "source": frozenset({"srcset", "sizes"}),   # the WebP copies of a photo (render/markup.py)
     "abbr": frozenset({"title"}),
     "ol": frozenset({"start"}),
     "th": frozenset({"style"}),   # column alignment, as the tables extension writes it
@@ -35,6 +36,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
 VALUES: dict[str, dict[str, frozenset[str]]] = {
     "img": {"loading": frozenset({"lazy", "eager"}), "decoding": frozenset({"async", "sync", "auto"})},
     "div": {"role": frozenset({"region"}), "tabindex": frozenset({"0"})},   # the scrollable table wrapper
+    "source": {"type": frozenset({"image/webp"})},
 }
 # Elements removed with everything inside them: their content is code or markup, not text to read.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "noscript", "template", "svg", "math"})
@@ -42,6 +44,8 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "noscri
 _ID = re.compile(r"[A-Za-z][\w:.-]{0,99}\Z")
 _CLASS = re.compile(r"[A-Za-z][\w-]{0,59}\Z")
 _ALIGN = re.compile(r"text-align: ?(left|right|center);?\Z")
+_SIZES = re.compile(r"[\w\s(),:.%+\-/]{0,300}\Z")
+_CANDIDATE = re.compile(r"\s*(\S+)(\s+\d{1,5}[wx])?\s*\Z")
 
 
 def _classes(value: str) -> str | None:
@@ -58,6 +62,7 @@ _CHECKS: dict[str, Callable[[str], str | None]] = {
     "class": _classes,
     "width": _number, "height": _number, "start": _number,
     "style": lambda value: value if _ALIGN.match(value.strip()) else None,
+    "sizes": lambda value: value if _SIZES.match(value) else None,
 }
 
 
@@ -82,8 +87,20 @@ class HtmlPolicy:
         """The attribute's value as kept, or None to drop it."""
         if attribute in ("href", "src"):
             return self.url(value) if links.is_allowed(value) else None
+        if attribute == "srcset":
+            return self._srcset(value)
         check = _CHECKS.get(attribute)
         return check(value) if check else value
+
+    def _srcset(self, value: str) -> str | None:
+        """A srcset whose every address passes the allow-list (media ones rewritten), else None."""
+        kept = []
+        for candidate in value.split(","):
+            match = _CANDIDATE.match(candidate)
+            if match is None or not links.is_allowed(match.group(1)):
+                return None
+            kept.append(self.url(match.group(1)) + (" " + match.group(2).strip() if match.group(2) else ""))
+        return ", ".join(kept) or None
 
 
 clean = HtmlPolicy().clean

@@ -23,6 +23,8 @@ from ..problems import ContentError
 from ..text import format_number
 from .bodies import limit_error_problem
 from .markup import MarkdownLimitError
+from .pictures import Picture, image_view
+from ..source.links import media_file
 from .stats_views import level_label
 
 PAGE_WINDOW = 2
@@ -49,9 +51,9 @@ def curly_quotes(text: str) -> str:
 
 
 class Outside(Protocol):
-    """What views need that the model does not hold: image sizes and the statistics views."""
+    """What views need that the model does not hold: photos (sizes, copies) and the statistics views."""
 
-    def image_size(self, ref: str) -> tuple[int, int] | None: ...
+    def picture(self, ref: str) -> Picture | None: ...
 
     def unit_stats(self, unit_id: str) -> dict: ...
 
@@ -81,7 +83,7 @@ class Views:
         # Answers read from outside the model: the page plan, image files, statistics.
         q.add("spec", lambda q, path: self.specs[path], reads_model=True)
         q.add("sitemap_entries", self._sitemap_entries, reads_model=True)
-        q.add("image_size", lambda q, ref: outside.image_size(ref), reads_model=True)
+        q.add("picture", lambda q, ref: outside.picture(ref), reads_model=True)
         q.add("unit_stats", lambda q, unit_id: outside.unit_stats(unit_id), reads_model=True,
               version=lambda q, unit_id: outside.unit_stats_version(unit_id))
         q.add("stats_page", lambda q, path: outside.stats_page(path), reads_model=True)
@@ -118,6 +120,7 @@ class Views:
             "date": format_short(a.date, self.language), "iso": a.date.isoformat(),
             "summary": curly_quotes(a.summary or first_paragraph(a.body)),
             "image": self.image(a.image), "image_caption": curly_quotes(a.image_caption or ""),
+            "image_credit": a.image_credit or "",
             "category": {"label": category, "url": self.urls.url(U.category(a.category))} if category else None,
             "views": self.views_text(a.site_path),
         }
@@ -128,12 +131,11 @@ class Views:
                 "updated": a.date.isoformat()}
 
     def image(self, ref: str | None) -> dict | None:
-        """An image from content/media as templates show it: its URL and, when known, its size."""
+        """An image from content/media as templates show it (partials/picture.html): the URL of a copy
+        of fitting size, its size as shown, the srcsets of its resized copies."""
         if not ref:
             return None
-        size = self.q.ask("image_size", ref.lstrip("/"))
-        return {"url": self.urls.url(U.media(ref)), "absolute": self.urls.absolute(U.media(ref)),
-                "width": size[0] if size else None, "height": size[1] if size else None}
+        return image_view(self.q.ask("picture", media_file(ref)), media_file(ref), self.urls.url, self.urls.absolute)
 
     def views_text(self, path: str) -> str:
         """A baked view count; "" (and the label hidden) until there is at least one view."""

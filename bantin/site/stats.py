@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+from ..messages import join, msg
 from ..problems import Problem
 from ..text import sort_key
 from ..source.units import COUNT_FIELDS, LEVELS, Unit, YearStats
@@ -296,10 +297,10 @@ def _warning(unit: Unit, own: YearStats, name: str, message: str, hint: str = ""
 
 
 def _named(items: Sequence[tuple[Unit, int, bool]]) -> str:
-    shown = [f"{u.path} {value}{' (rolled up)' if rolled else ''}"
+    shown = [msg("{path} {value} (rolled up)", path=u.path, value=value) if rolled else f"{u.path} {value}"
              for u, value, rolled in items[:_MAX_NAMED_CHILDREN]]
     more = len(items) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return msg("{units} and {more} more", units=join(", ", shown), more=more) if more > 0 else join(", ", shown)
 
 
 def _disagreements(unit: Unit, own: YearStats, kids: Sequence[Unit], table: StatsTable,
@@ -317,9 +318,9 @@ def _disagreements(unit: Unit, own: YearStats, kids: Sequence[Unit], table: Stat
         if summed != given:
             problems.append(_warning(
                 unit, own, name,
-                f"{name} for {own.year} is {given} in {unit.path} but {summed} summed from its "
-                f"sub-units: {_named(parts)}",
-                "correct one side, or leave the figure out here to use the sum"))
+                msg("{name} for {year} is {given} in {path} but {summed} summed from its sub-units: {units}",
+                    name=name, year=own.year, given=given, path=unit.path, summed=summed, units=_named(parts)),
+                msg("correct one side, or leave the figure out here to use the sum")))
     for name in RATING_FIELDS:
         problem = _distribution_disagreement(unit, own, below, name, scale)
         if problem:
@@ -339,14 +340,16 @@ def _distribution_disagreement(unit: Unit, own: YearStats, below: Sequence[tuple
     for label in scale:
         summed = sum(d[label].value or 0 for _, d in parts)
         if summed != given.get(label, 0):
-            differing.append(f"{label} {given.get(label, 0)} here vs {summed} summed")
+            differing.append(msg("{label} {given} here vs {summed} summed", label=label, given=given.get(label, 0),
+                                 summed=summed))
     if not differing:
         return None
     named = [(k, total(d) or 0, is_rolled_up(d)) for k, d in parts]
     return _warning(unit, own, name,
-                    f"{name} for {own.year} in {unit.path} disagree with its sub-units "
-                    f"({'; '.join(differing)}); sub-unit totals: {_named(named)}",
-                    "correct one side, or leave the ratings out here to use the sum")
+                    msg("{name} for {year} in {path} disagree with its sub-units ({differences}); "
+                        "sub-unit totals: {units}", name=name, year=own.year, path=unit.path,
+                        differences=join("; ", differing), units=_named(named)),
+                    msg("correct one side, or leave the ratings out here to use the sum"))
 
 
 def _over_counts(unit: Unit, own: YearStats, figures: YearFigures | None) -> list[Problem]:
@@ -359,33 +362,41 @@ def _over_counts(unit: Unit, own: YearStats, figures: YearFigures | None) -> lis
             and (gives_distribution(own, "ratings") or not orgs.rolled_up)):
         problems.append(_warning(
             unit, own, "ratings",
-            f"organisation ratings for {own.year} add up to {rated} in {unit.path}, more than the "
-            f"{orgs.value} organisations rated ({_orgs_text(figures, unit.level)})",
-            "an organisation is rated once a year"))
+            msg("organisation ratings for {year} add up to {rated} in {path}, more than the "
+                "{organisations} organisations rated ({counted})", year=own.year, rated=rated, path=unit.path,
+                organisations=orgs.value, counted=_orgs_text(figures, unit.level)),
+            msg("an organisation is rated once a year")))
     members = figures.members
     rated_members = total(figures.member_ratings)
     if (rated_members is not None and members.value is not None and rated_members > members.value
             and (gives_distribution(own, "member_ratings") or not members.rolled_up)):
         problems.append(_warning(
             unit, own, "member_ratings",
-            f"member ratings for {own.year} add up to {rated_members} in {unit.path}, more than its "
-            f"{members.value} members{' (rolled up)' if members.rolled_up else ''}",
-            "a member is rated once a year"))
+            msg("member ratings for {year} add up to {count} in {path}, more than its {members}",
+                year=own.year, count=rated_members, path=unit.path, members=_members(members)),
+            msg("a member is rated once a year")))
     new = figures.new_members
     if (new.value is not None and members.value is not None and new.value > members.value
             and (not new.rolled_up or not members.rolled_up)):
         problems.append(_warning(
             unit, own, "new_members",
-            f"new_members for {own.year} is {new.value} in {unit.path}, more than its "
-            f"{members.value} members{' (rolled up)' if members.rolled_up else ''}",
-            "members at the end of the year include those admitted during it"))
+            msg("new_members for {year} is {count} in {path}, more than its {members}",
+                year=own.year, count=new.value, path=unit.path, members=_members(members)),
+            msg("members at the end of the year include those admitted during it")))
     return problems
+
+
+def _members(members: Figure) -> str:
+    """"20 members", or "20 members (rolled up)" when summed from the sub-units."""
+    if members.rolled_up:
+        return msg("{count} members (rolled up)", count=members.value)
+    return msg("{count} members", count=members.value)
 
 
 def _orgs_text(figures: YearFigures, level: str | None) -> str:
     parts = [f"{name} {figures.count(name).value}" for name in ("grassroots", "branches")
              if figures.count(name).value is not None]
-    return " + ".join(parts) if parts else f"a {level} rates itself"
+    return " + ".join(parts) if parts else msg("a {level} rates itself", level=str(level))
 
 
 def _orphan_year(unit: Unit, own: YearStats, units: Mapping[str, Unit]) -> list[Problem]:
@@ -396,7 +407,8 @@ def _orphan_year(unit: Unit, own: YearStats, units: Mapping[str, Unit]) -> list[
     years = ", ".join(str(s.year) for s in parent.stats)
     line = parent.lines.get("stats", 0)
     return [Problem(unit.path, own.line, f"stats {own.year}",
-                    f"{unit.path} has figures for {own.year} but its parent `{parent.id}` "
-                    f"({parent.path}:{line}) gives none for that year (it gives {years})",
-                    f"add a {own.year} entry to {parent.path}, or check the year here",
+                    msg("{path} has figures for {year} but its parent `{parent}` ({parent_path}:{line}) gives "
+                        "none for that year (it gives {years})", path=unit.path, year=own.year, parent=parent.id,
+                        parent_path=parent.path, line=line, years=years),
+                    msg("add a {year} entry to {path}, or check the year here", year=own.year, path=parent.path),
                     severity="warning")]

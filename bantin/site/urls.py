@@ -21,6 +21,7 @@ SITEMAP = "/sitemap.xml"
 OPEN_DATA_JSON = "/du-lieu/don-vi.json"
 OPEN_DATA_CSV = "/du-lieu/don-vi.csv"
 PAGE_MANIFEST = "/_bantin/pages.json"
+POLLS = "/_bantin/polls.json"
 LEVEL_SLUGS = {"province": "tinh", "district": "huyen", "commune": "xa", "branch": "chi-bo"}
 # First path segments the generator owns; a standalone page may not take them.
 RESERVED = frozenset({"tin-tuc", "chuyen-muc", "the", "don-vi", "luu-tru", "tim-kiem", "du-lieu", "assets",
@@ -86,6 +87,13 @@ def archive(*parts: int) -> str:
 def media(relative: str) -> str:
     """A file under content/media, e.g. "media/2024/anh.jpg" -> "/media/2024/anh.jpg"."""
     return "/" + relative.lstrip("/")
+
+
+def image_variant(relative: str, width: int, key: str, ext: str) -> str:
+    """A resized copy of a photo beside it, named by width and content key so it can be cached forever:
+    "media/2024/anh.jpg" -> "/media/2024/anh-800w.1a2b3c4d5e.webp"."""
+    stem = relative.lstrip("/").rsplit(".", 1)[0]
+    return f"/{stem}-{width}w.{key}.{ext}"
 
 
 def section_prefixes(menu_paths: list[str]) -> list[str]:

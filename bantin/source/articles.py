@@ -9,12 +9,13 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from .fields import Fields
 from .markdown_limits import limit_problem
+from ..messages import msg
 from ..problems import Problem
 from .parse import Document
 from ..text import is_slug, shorten, slugify
 
 ARTICLE_KEYS = ("title", "date", "unit", "category", "tags", "author", "source", "summary",
-                "image", "image_caption", "slug", "draft", "featured", "pinned_until")
+                "image", "image_caption", "image_credit", "slug", "draft", "featured", "pinned_until")
 PAGE_KEYS = ("title", "slug", "menu", "draft", "summary")
 MAX_MENU = 1000  # `menu:` orders the top menu; a menu has a handful of entries
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
@@ -45,6 +46,7 @@ class Article:
     summary: str | None = None
     image: str | None = None
     image_caption: str | None = None
+    image_credit: str | None = None
     draft: bool = False
     featured: bool = False  # a candidate for the lead and secondary stories of the home page
     pinned_until: datetime | None = None  # featured and kept first on the home page until then
@@ -137,13 +139,13 @@ _PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def _slug(f: Fields, stem: str) -> str:
     given = f.text("slug")
     if given is not None and not is_slug(given):
-        f.error("slug", f"`{shorten(given)}` is not a slug", f"use `{shorten(slugify(given))}`")
+        f.error("slug", msg("`{slug}` is not a slug", slug=shorten(given)), msg("use `{slug}`", slug=shorten(slugify(given))))
     if given and is_slug(given):
         return given
     slug = stem if _PLAIN_SLUG.fullmatch(stem) else slugify(stem)
     if not slug and given is None:  # the address would be /tin-tuc/2024/01//
-        f.problems.append(Problem(f.path, 0, "", "the file name has no letters or digits to make an address of",
-                                  "rename the file, e.g. bai-viet.md, or add `slug: …`"))
+        f.problems.append(Problem(f.path, 0, "", msg("the file name has no letters or digits to make an address of"),
+                                  msg("rename the file, e.g. bai-viet.md, or add `slug: …`")))
     return slug
 
 
@@ -153,14 +155,14 @@ def _tags(f: Fields) -> tuple[Tag, ...]:
         return ()
     items = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else None
     if items is None:
-        f.error("tags", "must be a list", "write `tags: [Chi bộ bốn tốt, Chỉ thị 05]`")
+        f.error("tags", msg("must be a list"), msg("write `tags: [Chi bộ bốn tốt, Chỉ thị 05]`"))
         return ()
     tags: dict[str, Tag] = {}
     for item in items:
         label = str(item).strip() if item is not None and not isinstance(item, (dict, list)) else ""
         tag = _tag(label) if label else None
         if tag is None:
-            f.error("tags", f"`{shorten(item)}` is not a usable tag", "each tag needs letters or digits")
+            f.error("tags", msg("`{tag}` is not a usable tag", tag=shorten(item)), msg("each tag needs letters or digits"))
             continue
         tags.setdefault(tag.slug, tag)
     return tuple(tags.values())
@@ -178,18 +180,19 @@ def parse_article(doc: Document, stem: str, shown: str, tz: tzinfo) -> tuple[Art
     f = Fields(doc.meta, shown, problems=list(doc.problems))
     f.reject_unknown(ARTICLE_KEYS)
     title = f.text("title", required=True)
-    raw_date = f.get("date", required=True, hint="add `date: 2024-01-09 06:25`")
+    raw_date = f.get("date", required=True, hint=msg("add `date: 2024-01-09 06:25`"))
     moment = parse_date(str(raw_date), tz) if raw_date is not None else None
     if raw_date is not None and moment is None:
-        f.error("date", f"cannot read the date `{shorten(raw_date)}`",
-                "write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-09 06:25`")
+        f.error("date", msg("cannot read the date `{date}`", date=shorten(raw_date)),
+                msg("write it as `YYYY-MM-DD HH:MM`, e.g. `2024-01-09 06:25`"))
     article = None
     if title and moment:
         article = Article(
             title=title, date=moment, slug=_slug(f, stem), body=doc.body, body_line=doc.body_line,
             path=shown, unit=f.text("unit"), category=f.text("category"), tags=_tags(f),
             author=f.text("author"), source=f.text("source"), summary=f.text("summary"),
-            image=f.text("image"), image_caption=f.text("image_caption"), draft=f.boolean("draft"),
+            image=f.text("image"), image_caption=f.text("image_caption"),
+            image_credit=f.text("image_credit"), draft=f.boolean("draft"),
             featured=f.boolean("featured"), pinned_until=_pinned_until(f, tz),
             lines=tuple(doc.meta.key_lines.items()))
         article.media_links  # noqa: B018 - found now, in the worker process that parses the file

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .admin import AdminSettings, parse_admin
 from .fields import Fields
 from .links import url_problem
 from ..i18n import LANGUAGES
+from ..messages import language_from, msg
 from ..problems import Problem
-from .parse import LineDict
+from .parse import LineDict, SourceError, parse_yaml, read_text
 from ..text import is_slug, shorten, slugify
 
 DEFAULT_RATING_SCALE = (
@@ -21,10 +24,10 @@ DEFAULT_RATING_SCALE = (
     "Không hoàn thành nhiệm vụ",
 )
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
-_COUNTER_HINT = "e.g. `https://dem.example.vn`"
+_COUNTER_HINT = "`https://dem.example.vn`"
 MAX_PER_PAGE = 500  # a listing page longer than this is slow to load and to read
 SITE_KEYS = ("title", "base_url", "language", "timezone", "per_page", "root_unit", "counter",
-             "categories", "rating_scale", "links", "banners", "description", "footer")
+             "categories", "rating_scale", "links", "banners", "description", "footer", "admin")
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class SiteConfig:
     footer: Footer
     path: str
     lines: dict[str, int]
+    admin: AdminSettings = AdminSettings()
 
     @property
     def base_path(self) -> str:
@@ -95,15 +99,15 @@ def normalise_base_url(url: str) -> str:
 def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Problem]]:
     """Validate site.yaml data; return the config (None on errors) and every problem."""
     if not isinstance(data, LineDict):
-        return None, [Problem(shown, 1, "", "site.yaml must be `key: value` lines",
-                              "start with `title: …` and `base_url: https://…/`")]
+        return None, [Problem(shown, 1, "", msg("site.yaml must be `key: value` lines"),
+                              msg("start with `title: …` and `base_url: https://…/`"))]
     f = Fields(data, shown)
     f.reject_unknown(SITE_KEYS)
     title = f.text("title", required=True)
     base_url = _base_url(f)
     language = f.text("language") or "vi"
     if language not in LANGUAGES:
-        f.error("language", f"unsupported language `{shorten(language)}`", "use `vi` or `en`")
+        f.error("language", msg("unsupported language `{language}`", language=shorten(language)), msg("use `vi` or `en`"))
     timezone = _timezone(f)
     per_page = f.integer("per_page", MAX_PER_PAGE, minimum=1) or 20
     counter = f.mapping("counter")
@@ -114,18 +118,30 @@ def parse_site(data: object, shown: str) -> tuple[SiteConfig | None, list[Proble
         counter_snapshot=snapshot, categories=_categories(f), rating_scale=_scale(f),
         links=_links(f, "links"), banners=_links(f, "banners", image=True),
         description=f.text("description") or "", footer=_footer(f),
-        path=shown, lines=dict(data.key_lines))
+        path=shown, lines=dict(data.key_lines), admin=parse_admin(f))
     return (None if f.problems else config), f.problems
 
 
+def read_language(content: Path) -> str | None:
+    """The language of the site in `content/` for messages, None when site.yaml cannot tell: missing,
+    broken, or naming a language bantin does not speak (then the editor's locale decides)."""
+    try:
+        data, _ = parse_yaml(read_text(content / "site.yaml", "site.yaml"), "site.yaml")
+    except (OSError, SourceError):
+        return None
+    if not isinstance(data, LineDict):
+        return None
+    return language_from(data.get("language") or LANGUAGES[0])
+
+
 def _base_url(f: Fields) -> str | None:
-    url = f.text("base_url", required=True, hint="add `base_url: https://your-domain/`")
+    url = f.text("base_url", required=True, hint=msg("add `base_url: https://your-domain/`"))
     if url is None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        f.error("base_url", f"must be an absolute http(s) address, not `{shorten(url)}`",
-                "e.g. `https://dangbo.example.vn/`")
+        f.error("base_url", msg("must be an absolute http(s) address, not `{url}`", url=shorten(url)),
+                msg("e.g. {example}", example="`https://dangbo.example.vn/`"))
         return None
     return normalise_base_url(url)
 
@@ -135,7 +151,7 @@ def _timezone(f: Fields) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        f.error("timezone", f"unknown time zone `{shorten(name)}`", "e.g. `Asia/Ho_Chi_Minh`")
+        f.error("timezone", msg("unknown time zone `{zone}`", zone=shorten(name)), msg("e.g. {example}", example="`Asia/Ho_Chi_Minh`"))
         return DEFAULT_TIMEZONE
     return name
 
@@ -146,10 +162,11 @@ def _counter(f: Fields, counter: LineDict | None) -> tuple[str | None, str | Non
     sub = Fields(counter, f.path, "counter.", f.problems)
     sub.reject_unknown(("endpoint", "snapshot"))
     endpoint = sub.text("endpoint")
-    if endpoint and not _allowed(sub, "endpoint", endpoint, _COUNTER_HINT):
+    if endpoint and not _allowed(sub, "endpoint", endpoint, msg("e.g. {example}", example=_COUNTER_HINT)):
         endpoint = None
     elif endpoint and (urlsplit(endpoint).scheme not in ("http", "https") or not urlsplit(endpoint).netloc):
-        sub.error("endpoint", f"must be an http(s) address, not `{shorten(endpoint)}`", _COUNTER_HINT)
+        sub.error("endpoint", msg("must be an http(s) address, not `{url}`", url=shorten(endpoint)),
+                  msg("e.g. {example}", example=_COUNTER_HINT))
         endpoint = None
     return (endpoint.rstrip("/") if endpoint else None), sub.text("snapshot")
 
@@ -160,10 +177,10 @@ def _categories(f: Fields) -> dict[str, str]:
     for key, label in (data or {}).items():
         line = data.line_of(key)
         if not isinstance(key, str) or not is_slug(key):
-            f.problems.append(Problem(f.path, line, f"categories.{shorten(key)}", "category id must be a slug",
-                                      f"use `{shorten(slugify(str(key)))}`"))
+            f.problems.append(Problem(f.path, line, f"categories.{shorten(key)}", msg("category id must be a slug"),
+                                      msg("use `{slug}`", slug=shorten(slugify(str(key))))))
         elif not isinstance(label, str) or not label.strip():
-            f.problems.append(Problem(f.path, line, f"categories.{shorten(key)}", "category label must be text"))
+            f.problems.append(Problem(f.path, line, f"categories.{shorten(key)}", msg("category label must be text")))
         else:
             result[key] = label.strip()
     return result
@@ -176,9 +193,9 @@ def _scale(f: Fields) -> tuple[str, ...]:
     labels = []
     for label, line in zip(data, data.item_lines):
         if not isinstance(label, str) or not label.strip():
-            f.problems.append(Problem(f.path, line, "rating_scale", "each rating label must be text"))
+            f.problems.append(Problem(f.path, line, "rating_scale", msg("each rating label must be text")))
         elif label in labels:
-            f.problems.append(Problem(f.path, line, "rating_scale", f"`{shorten(label)}` is listed twice"))
+            f.problems.append(Problem(f.path, line, "rating_scale", msg("`{label}` is listed twice", label=shorten(label))))
         else:
             labels.append(label.strip())
     return tuple(labels)
@@ -194,7 +211,7 @@ def _links(f: Fields, key: str, image: bool = False) -> tuple[Link, ...]:
         sub.reject_unknown(("title", "url", "image") if image else ("title", "url"))
         title = sub.text("title", required=True)
         url = sub.text("url", required=True)
-        if url and not _allowed(sub, "url", url, "write an https://… address, or a path such as /gioi-thieu/"):
+        if url and not _allowed(sub, "url", url, msg("write an https://… address, or a path such as /gioi-thieu/")):
             url = None
         picture = sub.text("image", required=image)
         if title and url and (picture or not image):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .articles import Article, Page
 from .config import SiteConfig
+from ..messages import msg
 from ..problems import Problem, did_you_mean
 from ..text import shorten
 from .links import media_file, url_problem
@@ -32,12 +33,13 @@ def _check_units(config: SiteConfig | None, units: dict[str, Unit]) -> list[Prob
     problems = []
     if config and config.root_unit and config.root_unit not in units:
         problems.append(Problem(config.path, config.lines.get("root_unit", 0), "root_unit",
-                                f"unknown unit `{shorten(config.root_unit)}`", did_you_mean(config.root_unit, units)))
+                                msg("unknown unit `{unit}`", unit=shorten(config.root_unit)),
+                                did_you_mean(config.root_unit, units)))
     for unit in units.values():
         if unit.parent and unit.parent not in units:
             problems.append(Problem(unit.path, unit.lines.get("parent", 1), "parent",
-                                    f"unknown unit `{shorten(unit.parent)}`", did_you_mean(unit.parent, units)
-                                    or "the parent id is the file name of its unit file, without .yaml"))
+                                    msg("unknown unit `{unit}`", unit=shorten(unit.parent)), did_you_mean(unit.parent, units)
+                                    or msg("the parent id is the file name of its unit file, without .yaml")))
     problems += _check_cycles(units)
     return problems
 
@@ -56,7 +58,8 @@ def _check_cycles(units: dict[str, Unit]) -> list[Problem]:
                 unit = units[cycle[0]]
                 chain = " -> ".join(cycle + [cycle[0]])
                 problems.append(Problem(unit.path, unit.lines.get("parent", 1), "parent",
-                                        f"units form a cycle: {chain}", "one of them must have another parent"))
+                                        msg("units form a cycle: {chain}", chain=chain),
+                                        msg("one of them must have another parent")))
     return problems
 
 
@@ -65,12 +68,12 @@ def _check_articles(config: SiteConfig | None, units: dict[str, Unit], articles:
     problems = []
     for a in articles:
         if a.unit and a.unit not in units:
-            problems.append(Problem(a.path, a.line_of("unit"), "unit", f"unknown unit `{shorten(a.unit)}`",
+            problems.append(Problem(a.path, a.line_of("unit"), "unit", msg("unknown unit `{unit}`", unit=shorten(a.unit)),
                                     did_you_mean(a.unit, units)))
         if config and a.category and a.category not in config.categories:
             problems.append(Problem(a.path, a.line_of("category"), "category",
-                                    f"unknown category `{shorten(a.category)}`",
-                                    did_you_mean(a.category, config.categories, "categories in site.yaml")))
+                                    msg("unknown category `{category}`", category=shorten(a.category)),
+                                    did_you_mean(a.category, config.categories, msg("categories in site.yaml"))))
         if a.image:
             problem = media_problem(a.image, media, root)
             if problem:
@@ -89,10 +92,12 @@ def media_problem(ref: str, media: set[str], root: Path) -> tuple[str, str] | No
         return None
     refused = url_problem(ref)
     if refused:
-        return refused, "write the path of a file under content/media/, e.g. media/2024/anh.jpg"
+        return refused, msg("write the path of a file under content/media/, e.g. media/2024/anh.jpg")
     if posixpath.normpath(relative).split("/")[0] == "..":  # links that leave content/ are refused by the walk
-        return f"`{shorten(ref)}` points outside content/", "put the file under content/media/ and write media/…"
-    return f"`{shorten(ref)}` does not exist", "paths are relative to content/, e.g. media/2024/anh.jpg"
+        return (msg("`{path}` points outside content/", path=shorten(ref)),
+                msg("put the file under content/media/ and write media/…"))
+    return (msg("`{path}` does not exist", path=shorten(ref)),
+            msg("paths are relative to content/, e.g. media/2024/anh.jpg"))
 
 
 def _check_media_refs(config: SiteConfig, media: set[str], root: Path) -> list[Problem]:
@@ -111,11 +116,12 @@ def _check_urls(articles: list[Article], pages: list[Page]) -> list[Problem]:
         path = item.site_path
         if isinstance(item, Page) and path.strip("/") in RESERVED:
             problems.append(Problem(item.path, item.line_of("slug"), "slug",
-                                    f"the address {path} is reserved by the portal", "choose another slug"))
+                                    msg("the address {path} is reserved by the portal", path=path),
+                                    msg("choose another slug")))
         elif path in owners:
             problems.append(Problem(item.path, item.line_of("slug"), "slug",
-                                    f"{owners[path]} and {item.path} both map to {path}",
-                                    "give one of them another `slug:`"))
+                                    msg("{first} and {second} both map to {path}", first=owners[path], second=item.path, path=path),
+                                    msg("give one of them another `slug:`")))
         else:
             owners[path] = item.path
     return problems

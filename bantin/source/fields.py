@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ..messages import msg
 from ..problems import Problem, did_you_mean
 from ..text import shorten
 from .parse import LineDict, LineList
@@ -35,15 +36,16 @@ class Fields:
         allowed = list(allowed)
         for key in self.data:
             if key not in allowed:
-                hint = did_you_mean(str(key), allowed, "known fields")
-                self.error(str(key), "unknown field", hint)
+                hint = did_you_mean(str(key), allowed, msg("known fields"))
+                self.error(str(key), msg("unknown field"), hint)
 
     def get(self, key: str, required: bool = False, hint: str = "") -> Any:
         value = self.data.get(key, MISSING)
         if value is MISSING or value is None:
             if required:
                 self.problems.append(Problem(self.path, self.data.line, self.name(key),
-                                             "missing required field", hint or f"add `{key}: …`"))
+                                             msg("missing required field"),
+                                             hint or msg("add `{key}: …`", key=key)))
             return None
         return value
 
@@ -53,11 +55,11 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool) or isinstance(value, (dict, list)):
-            self.error(key, "must be text", f"write it as `{key}: some text`")
+            self.error(key, msg("must be text"), msg("write it as `{key}: some text`", key=key))
             return None
         value = str(value).strip()
         if not value and required:
-            self.error(key, "must not be empty")
+            self.error(key, msg("must not be empty"))
             return None
         return value or None
 
@@ -68,13 +70,14 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"must be a whole number, not `{shorten(value)}`", "write digits only, e.g. `120`")
+            self.error(key, msg("must be a whole number, not `{value}`", value=shorten(value)),
+                       msg("write digits only, e.g. `120`"))
             return None
         if value < minimum:
-            self.error(key, f"must be {minimum} or more, not {shorten(value)}")
+            self.error(key, msg("must be {minimum} or more, not {value}", minimum=minimum, value=shorten(value)))
             return None
         if value > maximum:
-            self.error(key, f"must be {maximum} or less, not {shorten(value)}")
+            self.error(key, msg("must be {maximum} or less, not {value}", maximum=maximum, value=shorten(value)))
             return None
         return value
 
@@ -83,7 +86,7 @@ class Fields:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.error(key, f"must be true or false, not `{shorten(value)}`")
+            self.error(key, msg("must be true or false, not `{value}`", value=shorten(value)))
             return default
         return value
 
@@ -92,7 +95,7 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, LineDict):
-            self.error(key, "must be a list of `key: value` lines", f"indent the entries under `{key}:`")
+            self.error(key, msg("must be a list of `key: value` lines"), msg("indent the entries under `{key}:`", key=key))
             return None
         return value
 
@@ -101,13 +104,14 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, LineList):
-            self.error(key, "must be a list", f"write `{key}: [a, b]` or one `- item` per line")
+            self.error(key, msg("must be a list"), msg("write `{key}: [a, b]` or one `- item` per line", key=key))
             return None
         return value
 
     def nested(self, value: Any, key: str, line: int) -> "Fields | None":
         """Fields of a mapping nested under `key` (a list item or a sub-mapping)."""
         if not isinstance(value, LineDict):
-            self.problems.append(Problem(self.path, line, self.name(key), "must be a `key: value` mapping"))
+            self.problems.append(Problem(self.path, line, self.name(key),
+                                         msg("must be a `key: value` mapping")))
             return None
         return Fields(value, self.path, f"{self.name(key)}.", self.problems)

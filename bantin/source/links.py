@@ -11,6 +11,7 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from ..messages import msg
 from ..text import shorten
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -26,7 +27,7 @@ def url_problem(url: str) -> str | None:
     scheme = _scheme(decoded)
     if scheme is None or scheme in ALLOWED_SCHEMES:
         return None
-    return f"links may use http, https, mailto or tel, not `{shorten(scheme)}:`"
+    return msg("links may use http, https, mailto or tel, not `{scheme}:`", scheme=shorten(scheme))
 
 
 def _scheme(url: str) -> str | None:
@@ -57,3 +58,15 @@ def media_path(ref: str) -> str | None:
     if ref.startswith("//") or not ref.lstrip("/").startswith("media/"):
         return None
     return media_file(ref)
+
+
+# A Markdown link (not an image: no "!" before "[") whose target is under media/.
+_MEDIA_LINK = re.compile(r"(?<!!)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(?:<(/?media/[^<>\n]*)>|(/?media/[^\s()]+))")
+
+
+def linked_media(markdown: str) -> set[str]:
+    """The files under media/ that a Markdown text links to (for download), as media_file gives them;
+    images shown with `![…](…)` are not counted."""
+    if "media/" not in markdown:
+        return set()
+    return {media_file(m.group(1) or m.group(2)) for m in _MEDIA_LINK.finditer(markdown)}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
+from ..messages import msg
 from ..problems import Problem, display_path
 from ..text import is_slug, nfc, shorten, slugify
 from .articles import Article, Page, parse_article, parse_page
@@ -135,10 +136,13 @@ class _Reader:
         target = os.path.realpath(path)
         if target == self._real_root or target.startswith(self._real_root + os.sep):
             return False
-        what = "folder" if os.path.isdir(target) else "file"
-        self.problems.append(Problem(self._shown_parts(parts), 0, "",
-                                     f"this is a link to a {what} outside content/",
-                                     f"links that leave content/ are not followed: copy the {what} into content/"))
+        if os.path.isdir(target):
+            message = msg("this is a link to a folder outside content/")
+            hint = msg("links that leave content/ are not followed: copy the folder into content/")
+        else:
+            message = msg("this is a link to a file outside content/")
+            hint = msg("links that leave content/ are not followed: copy the file into content/")
+        self.problems.append(Problem(self._shown_parts(parts), 0, "", message, hint))
         return True
 
     def _shown_parts(self, parts: tuple[str, ...]) -> str:
@@ -177,8 +181,8 @@ class _Reader:
             real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(ancestors[-1], entry.name)
             if real in ancestors:
                 self.problems.append(Problem(self._shown_parts(here), 0, "",
-                                             "this link points to a folder that contains it: skipped",
-                                             "remove the link", severity="warning"))
+                                             msg("this link points to a folder that contains it: skipped"),
+                                             msg("remove the link"), severity="warning"))
                 continue
             self._walk(entry.path, here, suffixes, found, (*ancestors, real))
 
@@ -240,7 +244,7 @@ def load(root: Path, cache: ParseCache | None = None) -> tuple[Content | None, l
     pages = _load_pages(reader, cache)
     media = reader.media()
     # A unit whose file is invalid is reported there, not again as "unknown" by every reference to it.
-    cascade = {f"unknown unit `{shorten(unit_id)}`" for unit_id in reader.broken_units}
+    cascade = {msg("unknown unit `{unit}`", unit=shorten(unit_id)) for unit_id in reader.broken_units}
     # Markdown is read as NFC; a file name saved as NFD (macOS) is the same name.
     reader.problems.extend(p for p in cross_check(config, units, articles, pages, {nfc(m) for m in media}, root)
                            if p.message not in cascade)
@@ -255,8 +259,9 @@ def _load_site(reader: _Reader) -> SiteConfig | None:
     if reader.outside(os.fspath(site_file), ("site.yaml",)):
         return None
     if not site_file.is_file():
-        reader.problems.append(Problem(reader.shown(site_file), 0, "", "site.yaml is missing",
-                                       f"create {reader.shown(site_file)} with at least `title:` and `base_url:`"))
+        reader.problems.append(Problem(reader.shown(site_file), 0, "", msg("site.yaml is missing"),
+                                       msg("create {path} with at least `title:` and `base_url:`",
+                                           path=reader.shown(site_file))))
         return None
     data, problems, failed = _read_yaml(site_file, reader.shown(site_file))
     reader.problems.extend(problems)
@@ -300,8 +305,9 @@ def _load_units(reader: _Reader, scale: tuple[str, ...], cache: ParseCache | Non
             reader.broken_units.add(unit_id)
             continue
         if unit_id in units:
-            reader.problems.append(Problem(file.shown, 1, "", f"duplicate unit id `{shorten(unit_id)}`",
-                                           f"{units[unit_id].path} has the same file name; rename one"))
+            reader.problems.append(Problem(file.shown, 1, "", msg("duplicate unit id `{unit}`", unit=shorten(unit_id)),
+                                           msg("{path} has the same file name; rename one",
+                                               path=units[unit_id].path)))
             continue
         units[unit_id] = unit
     return units
@@ -310,10 +316,10 @@ def _load_units(reader: _Reader, scale: tuple[str, ...], cache: ParseCache | Non
 def _unit_name_problem(file: _File) -> Problem:
     suffix, slug = Path(file.name).suffix, slugify(file.stem)
     if not slug:
-        return Problem(file.shown, 0, "", "the file name has no letters or digits to make a unit id of",
-                       f"rename it after the unit, e.g. dang-bo-xa-phu-thuan{suffix}")
-    return Problem(file.shown, 0, "", f"unit id `{shorten(file.stem)}` (the file name) is not a slug",
-                   f"rename the file to {shorten(slug)}{suffix}")
+        return Problem(file.shown, 0, "", msg("the file name has no letters or digits to make a unit id of"),
+                       msg("rename it after the unit, e.g. {example}", example=f"dang-bo-xa-phu-thuan{suffix}"))
+    return Problem(file.shown, 0, "", msg("unit id `{unit}` (the file name) is not a slug", unit=shorten(file.stem)),
+                   msg("rename the file to {name}", name=f"{shorten(slug)}{suffix}"))
 
 
 def _read_yaml_file(file: _File) -> YamlResult:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import markdown
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 
+from ..messages import msg
 from ..problems import Problem
 
 MAX_CHARS = 1_000_000
@@ -55,8 +56,8 @@ class MarkdownLimitError(ValueError):
 def check_limits(text: str) -> tuple[str, int] | None:
     """(message, line) for the first limit `text` exceeds, or None when it may be converted."""
     if len(text) > MAX_CHARS:
-        return (f"the text is {len(text):,} characters long, more than {MAX_CHARS:,}: "
-                "split it into several articles", 1)
+        return (msg("the text is {size:,} characters long, more than {limit:,}: split it into several articles",
+                    size=len(text), limit=MAX_CHARS), 1)
     text = _prepared(text)
     return _check_lines(text) or _check_html(text) or _check_work(text) or _check_footnotes(text)
 
@@ -88,17 +89,20 @@ def _check_lines(text: str) -> tuple[str, int] | None:
     for number, line in enumerate(text.split("\n"), 1):
         prefix = _PREFIX.match(line).group(0)
         if prefix.count(">") > MAX_QUOTE_DEPTH:
-            return f"quotes nested {prefix.count('>')} deep, more than {MAX_QUOTE_DEPTH}", number
+            return msg("quotes nested {depth} deep, more than {limit}", depth=prefix.count(">"),
+                       limit=MAX_QUOTE_DEPTH), number
         if len(prefix.expandtabs(4)) > MAX_NESTING_COLUMNS:
-            return (f"the line starts {len(prefix.expandtabs(4))} columns in (indentation, `>` and list "
-                    f"markers), more than {MAX_NESTING_COLUMNS}: lists or quotes are nested too deep", number)
+            return (msg("the line starts {columns} columns in (indentation, `>` and list markers), more than "
+                        "{limit}: lists or quotes are nested too deep", columns=len(prefix.expandtabs(4)),
+                        limit=MAX_NESTING_COLUMNS), number)
     return None
 
 
 def _check_html(text: str) -> tuple[str, int] | None:
     for count, match in enumerate(_HTML_TAG.finditer(text), 1):
         if count > MAX_HTML_TAGS:
-            return (f"more than {MAX_HTML_TAGS:,} HTML tags: write the text in Markdown", _line_at(text, match.start()))
+            return (msg("more than {limit:,} HTML tags: write the text in Markdown", limit=MAX_HTML_TAGS),
+                    _line_at(text, match.start()))
     return None
 
 
@@ -148,13 +152,14 @@ def _marks(text: str) -> int:
 def _check_units(units: list[tuple[int, str]]) -> tuple[str, int] | None:
     brackets = [(_bracket_work(text), line) for line, text in units]
     if sum(work for work, _ in brackets) > MAX_BRACKET_WORK:
-        return ("too many `[` without a matching `]`, or nested too deep (the worst paragraph starts here): "
-                "write a bracket that is not a link as `\\[`", max(brackets)[1])
+        return (msg("too many `[` without a matching `]`, or nested too deep (the worst paragraph starts here): "
+                    "write a bracket that is not a link as `\\[`"), max(brackets)[1])
     inline = [(len(text) * _marks(text), line, len(text)) for line, text in units]
     if sum(work for work, _, _ in inline) > MAX_INLINE_WORK:
         _, line, size = max(inline)
-        return (f"too many Markdown marks (`[ < * _ & \" '` …) in too long paragraphs, the worst starting here "
-                f"({size:,} characters): separate paragraphs with a blank line, or remove stray marks", line)
+        return (msg("too many Markdown marks (`[ < * _ & \" '` …) in too long paragraphs, the worst starting here "
+                    "({size:,} characters): separate paragraphs with a blank line, or remove stray marks",
+                    size=size), line)
     return None
 
 
@@ -181,9 +186,10 @@ def _check_footnotes(text: str) -> tuple[str, int] | None:
         label = match.group(1)
         seen[label] += 1
         if count > MAX_FOOTNOTE_REFS:
-            message = f"more than {MAX_FOOTNOTE_REFS:,} footnote references"
+            message = msg("more than {limit:,} footnote references", limit=MAX_FOOTNOTE_REFS)
         elif seen[label] > MAX_SAME_FOOTNOTE_REFS:
-            message = f"more than {MAX_SAME_FOOTNOTE_REFS} references to the footnote [^{label}]"
+            message = msg("more than {limit} references to the footnote [^{label}]",
+                          limit=MAX_SAME_FOOTNOTE_REFS, label=label)
         else:
             continue
         return message, _line_at(text, match.start())

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ..messages import msg
 from ..problems import Problem
 from ..text import nfc, shorten
 
@@ -82,8 +83,8 @@ class LineLoader(_SafeLoader):
             try:
                 hash(key)
             except TypeError:  # `[a]: b` or `{a: 1}: b` would crash the build instead of being reported
-                raise _Refused("a key must be a word, not a list or a mapping",
-                               "quote the key if the brackets belong to it", key_node.start_mark) from None
+                raise _Refused(msg("a key must be a word, not a list or a mapping"),
+                               msg("quote the key if the brackets belong to it"), key_node.start_mark) from None
             if key in result:
                 self.duplicates.append((str(key), self.line(key_node)))
             result[key] = self.construct_object(value_node, deep=True)
@@ -101,8 +102,8 @@ class LineLoader(_SafeLoader):
         character (read_source keeps them out of the text itself)."""
         text = self.construct_scalar(node)
         if node.style == '"' and (found := _INVISIBLE.search(text)):
-            raise _Refused(f"an escape writes the invisible character U+{ord(found.group()):04X}",
-                           "delete the escape (`\\x…` or `\\u…`) from the quoted text", node.start_mark)
+            raise _Refused(msg("an escape writes the invisible character {code}", code=f"U+{ord(found.group()):04X}"),
+                           msg("delete the escape (`\\x…` or `\\u…`) from the quoted text"), node.start_mark)
         return nfc(text)
 
     def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
@@ -110,8 +111,8 @@ class LineLoader(_SafeLoader):
         try:
             return self.construct_yaml_int(node)
         except ValueError:  # Python refuses to read integers of more than 4,300 digits
-            raise _Refused(f"the number `{shorten(node.value, 20)}` is too long", "check the figure",
-                           node.start_mark) from None
+            raise _Refused(msg("the number `{number}` is too long", number=shorten(node.value, 20)),
+                           msg("check the figure"), node.start_mark) from None
 
 
 LineLoader.add_constructor(_MAP, LineLoader.construct_line_dict)
@@ -132,10 +133,10 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, list[Pr
     except yaml.MarkedYAMLError as err:
         raise SourceError(_yaml_problem(err, shown, first_line)) from None
     except yaml.YAMLError as err:
-        raise SourceError(Problem(shown, first_line, "", f"malformed YAML: {shorten(str(err))}")) from None
+        raise SourceError(Problem(shown, first_line, "", msg("malformed YAML: {problem}", problem=shorten(str(err))))) from None
     finally:
         loader.dispose()
-    problems = [Problem(shown, line, shorten(key), "this key appears twice", "keep only one of them")
+    problems = [Problem(shown, line, shorten(key), msg("this key appears twice"), msg("keep only one of them"))
                 for key, line in loader.duplicates]
     return data, problems
 
@@ -153,25 +154,26 @@ def _check_structure(text: str, shown: str, first_line: int) -> None:
     for event in yaml.parse(text, Loader=_SafeLoader):
         line = event.start_mark.line + first_line
         if isinstance(event, yaml.NodeEvent) and event.anchor is not None:  # aliases have one too
-            raise SourceError(Problem(shown, line, "", "anchors and aliases (`&name`, `*name`) are not supported",
-                                      "write the value out in full where it is needed"))
+            raise SourceError(Problem(shown, line, "", msg("anchors and aliases (`&name`, `*name`) are not supported"),
+                                      msg("write the value out in full where it is needed")))
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise SourceError(Problem(shown, line, "", f"the YAML is nested more than {MAX_DEPTH} levels deep",
-                                          "check the indentation and the brackets"))
+                raise SourceError(Problem(shown, line, "", msg("the YAML is nested more than {depth} levels deep", depth=MAX_DEPTH),
+                                          msg("check the indentation and the brackets")))
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
 
 def _yaml_problem(err: yaml.MarkedYAMLError, shown: str, first_line: int) -> Problem:
     mark = err.problem_mark or err.context_mark
-    hint = err.hint if isinstance(err, _Refused) else "check indentation and quote values that contain ':' or '#'"
+    hint = err.hint if isinstance(err, _Refused) else msg("check indentation and quote values that contain ':' or '#'")
     if err.context_mark and (err.context or "").startswith("while parsing a flow"):
         # An unclosed `[` or `{` is noticed lines later (or past the end): point at the bracket.
-        mark, hint = err.context_mark, "a `[` or `{` opened on this line is not closed"
+        mark, hint = err.context_mark, msg("a `[` or `{{` opened on this line is not closed")
     line = (mark.line + first_line) if mark else first_line
-    return Problem(shown, line, "", f"malformed YAML: {shorten(err.problem or 'invalid YAML')}", hint)
+    problem = err.problem if isinstance(err, _Refused) else shorten(err.problem or "invalid YAML")
+    return Problem(shown, line, "", msg("malformed YAML: {problem}", problem=problem), hint)
 
 
 def read_text(path: Path | str, shown: str) -> str:
@@ -206,8 +208,8 @@ def decode_text(data: bytes, shown: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise SourceError(Problem(shown, line, "", "the file is not UTF-8 text",
-                                  "save it as UTF-8 (in most editors: Save with encoding → UTF-8)"))
+        raise SourceError(Problem(shown, line, "", msg("the file is not UTF-8 text"),
+                                  msg("save it as UTF-8 (in most editors: Save with encoding → UTF-8)")))
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x0b" in text or "\x0c" in text:
@@ -246,15 +248,16 @@ def invisible_problems(text: str, shown: str) -> list[Problem]:
     problems = []
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.append(Problem(shown, line, "", "the file contains NUL characters (U+0000)",
-                                "save it as UTF-8 text: a file saved as UTF-16, or not a text file, looks like this"))
+        problems.append(Problem(shown, line, "", msg("the file contains NUL characters (U+0000)"),
+                                msg("save it as UTF-8 text: a file saved as UTF-16, or not a text file, looks like this")))
     for number, line in enumerate(text.split("\n"), 1):
         found = sorted(set(_INVISIBLE.findall(line)) - {"\x00"})
         if found:
             codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
-            what = "invisible characters" if len(found) > 1 else "invisible character"
-            problems.append(Problem(shown, number, "", f"{what} {codes} in the text",
-                                    "delete them: they come with text pasted from a word processor or a damaged file"))
+            what = (msg("invisible characters {codes} in the text", codes=codes) if len(found) > 1
+                    else msg("invisible character {codes} in the text", codes=codes))
+            problems.append(Problem(shown, number, "", what, msg(
+                "delete them: they come with text pasted from a word processor or a damaged file")))
     return problems
 
 
@@ -275,19 +278,19 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 def split_front_matter(text: str, shown: str) -> Document:
     """Split `---` front matter from the Markdown body; raise SourceError if it is missing or broken."""
     if not _FENCE.match(text):
-        raise SourceError(Problem(shown, 1, "", "the file has no front matter",
-                                  "start it with a line `---`, the fields (title, date …), then `---`"))
+        raise SourceError(Problem(shown, 1, "", msg("the file has no front matter"),
+                                  msg("start it with a line `---`, the fields (title, date …), then `---`")))
     start = text.index("\n") + 1 if "\n" in text else len(text)
     close = _CLOSE.search(text, start)
     if close is None:
-        raise SourceError(Problem(shown, 1, "", "the front matter is not closed",
-                                  "add a line `---` after the last field"))
+        raise SourceError(Problem(shown, 1, "", msg("the front matter is not closed"),
+                                  msg("add a line `---` after the last field")))
     data, problems = parse_yaml(text[start:close.start()], shown, first_line=2)
     if data is None:
         data = LineDict()
         data.line, data.key_lines = 1, {}
     if not isinstance(data, LineDict):
-        raise SourceError(Problem(shown, 2, "", "the front matter must be `key: value` lines"))
+        raise SourceError(Problem(shown, 2, "", msg("the front matter must be `key: value` lines")))
     body_start = text.find("\n", close.end())
     body = text[body_start + 1:] if body_start >= 0 else ""
     body_line = text[: body_start + 1].count("\n") + 1

@@ -7,6 +7,7 @@ from typing import Sequence
 
 from .fields import Fields
 from .markdown_limits import limit_problem
+from ..messages import msg
 from ..problems import Problem, did_you_mean
 from ..text import shorten
 from .parse import LineDict
@@ -58,14 +59,14 @@ def parse_unit(unit_id: str, data: object, shown: str,
                scale: Sequence[str]) -> tuple[Unit | None, list[Problem]]:
     """Validate one unit file's data; return the unit (None on errors) and problems."""
     if not isinstance(data, LineDict):
-        return None, [Problem(shown, 1, "", "a unit file must be `key: value` lines",
-                              "start with `name: Đảng bộ …`")]
+        return None, [Problem(shown, 1, "", msg("a unit file must be `key: value` lines"),
+                              msg("start with `name: Đảng bộ …`"))]
     f = Fields(data, shown)
     f.reject_unknown(UNIT_KEYS)
     name = f.text("name", required=True)
     level = f.text("level")
     if level is not None and level not in LEVELS:
-        f.error("level", f"unknown level `{shorten(level)}`", did_you_mean(level, LEVELS, "levels"))
+        f.error("level", msg("unknown level `{level}`", level=shorten(level)), did_you_mean(level, LEVELS, msg("levels")))
     stats = _stats(f, scale)
     unit = Unit(id=unit_id, name=name or "", short_name=f.text("short_name") or name or "",
                 level=level, parent=f.text("parent"), secretary=f.text("secretary"),
@@ -89,7 +90,7 @@ def _stats(f: Fields, scale: Sequence[str]) -> tuple[YearStats, ...]:
         if year is None:
             continue
         if year in result:
-            sub.error("year", f"year {year} is given twice", "merge the two entries")
+            sub.error("year", msg("year {year} is given twice", year=year), msg("merge the two entries"))
             continue
         counts = {name: sub.integer(name, MAX_COUNT) for name in COUNT_FIELDS}
         result[year] = YearStats(year=year, ratings=_ratings(sub, "ratings", scale),
@@ -104,8 +105,8 @@ def _ratings(f: Fields, key: str, scale: Sequence[str]) -> dict[str, int]:
     for label in data or {}:
         sub = Fields(data, f.path, f"{f.name(key)}.", f.problems)
         if label not in scale:
-            sub.error(str(label), "rating label is not in `rating_scale` of site.yaml",
-                      did_you_mean(str(label), scale, "labels"))
+            sub.error(str(label), msg("rating label is not in `rating_scale` of site.yaml"),
+                      did_you_mean(str(label), scale, msg("labels")))
             continue
         value = sub.integer(label, MAX_COUNT)
         if value is not None:

@@ -74,14 +74,14 @@ def test_can_name_path_line_field_and_hint():
 
 
 def test_can_exit_0_from_check_on_a_clean_tree(tmp_path):
-    result = run_cli("check", "--content", str(GOLDEN / "basic" / "content"))
+    result = run_cli("check", "--content", str(GOLDEN / "basic" / "content"), "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "0 error(s)" in result.stderr
 
 
 def test_errors_on_check_with_exit_1_and_the_message(tmp_path):
     tree = case_tree("unknown-category", tmp_path)
-    result = run_cli("check", "--content", str(tree / "content"))
+    result = run_cli("check", "--content", str(tree / "content"), "--lang", "en")
     assert result.returncode == 1
     assert f"error: {expected('unknown-category')[0]}" in result.stderr.splitlines()
 
@@ -90,7 +90,7 @@ def test_errors_on_build_with_exit_1_leaving_site_as_it_was(tmp_path):
     tree = case_tree("three-errors", tmp_path)
     before = snapshot(tree / "site")
     result = run_cli("build", "--content", str(tree / "content"), "--out", str(tree / "site"), "--no-search",
-                     "--no-cache")
+                     "--no-cache", "--lang", "en")
     assert result.returncode == 1
     assert "build failed: 3 problem(s)" in result.stderr
     assert snapshot(tree / "site") == before
@@ -100,12 +100,12 @@ def test_can_report_problems_as_json_and_github_annotations(tmp_path, capsys):
     import json
     from bantin.cli import main
     tree = case_tree("unknown-key", tmp_path)
-    assert main(["check", "--content", str(tree / "content"), "--format", "json"]) == 1
+    assert main(["check", "--content", str(tree / "content"), "--format", "json", "--lang", "en"]) == 1
     [problem] = json.loads(capsys.readouterr().out)
     assert {k: problem[k] for k in ("line", "field", "message", "hint", "severity")} == {
         "line": 4, "field": "catgory", "message": "unknown field", "hint": "did you mean `category`?",
         "severity": "error"}
     assert problem["path"].endswith("content/posts/bai-ba.md")
-    assert main(["check", "--content", str(tree / "content"), "--format", "github"]) == 1
+    assert main(["check", "--content", str(tree / "content"), "--format", "github", "--lang", "en"]) == 1
     line = capsys.readouterr().out.strip()
     assert line.startswith("::error file=") and ",line=4" in line and "did you mean `category`?" in line

@@ -11,6 +11,7 @@ import markdown
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from bantin.render import sanitize
+from bantin.render.pictures import Picture
 from bantin.render.markup import EXTENSIONS, TYPOGRAPHY, MarkdownRenderer, MediaInfo
 from bantin.source.links import media_path
 
@@ -34,7 +35,7 @@ def test_can_keep_footnotes_inside_their_own_document():
 
 
 def test_can_make_a_figure_with_a_caption():
-    html = renderer(sizes={"media/a.png": (800, 600)}).convert(
+    html = renderer(sizes={"media/a.png": Picture("media/a.png", 800, 600, "GIF", "")}).convert(
         "![Đại biểu dự hội nghị](media/a.png)\n*Quang cảnh hội nghị*\n")
     assert html.startswith('<figure class="figure"><img alt="Đại biểu dự hội nghị"')
     assert 'width="800"' in html and 'height="600"' in html and 'loading="lazy"' in html
@@ -93,7 +94,7 @@ def test_can_leave_a_link_to_another_host_alone_even_if_its_path_starts_with_med
 
 
 def test_can_link_media_whose_names_have_spaces_and_diacritics():
-    sizes = {"media/anh le/Lễ kết nạp 1.jpg": (640, 480), "media/anh le/x.jpg": (10, 20)}
+    sizes = {"media/anh le/Lễ kết nạp 1.jpg": Picture("media/anh le/Lễ kết nạp 1.jpg", 640, 480, "GIF", ""), "media/anh le/x.jpg": Picture("media/anh le/x.jpg", 10, 20, "GIF", "")}
     md = renderer("/portal/", sizes)
     html = md.convert("![Lễ kết nạp](<media/anh le/Lễ kết nạp 1.jpg>)\n")
     assert 'src="/portal/media/anh%20le/Lễ%20kết%20nạp%201.jpg"' in html

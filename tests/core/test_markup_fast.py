@@ -20,12 +20,13 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
 
 from bantin.render import markdown_accel
+from bantin.render.pictures import Picture
 from bantin.render.markup import EXTENSIONS, TYPOGRAPHY, MarkdownRenderer, MediaInfo
 from bantin.source.parse import split_front_matter
 
 from .helpers import ROOT, generated_corpus
 
-MEDIA = MediaInfo("/portal/", {"media/a.png": (40, 30)}, "Bảng số liệu", "Về chú thích {} trong bài")
+MEDIA = MediaInfo("/portal/", {"media/a.png": Picture("media/a.png", 40, 30, "GIF", "")}, "Bảng số liệu", "Về chú thích {} trong bài")
 CONFIGS = {"footnotes": {"BACKLINK_TITLE": MEDIA.footnote_back}, "smarty": {"substitutions": TYPOGRAPHY}}
 
 

@@ -70,8 +70,9 @@ class Api:
             conn.close()
 
     def hit(self, path: str, ua: str | None = BROWSER_UA, headers: dict[str, str] | None = None) -> Response:
+        """A hit as the widget on one of the site's pages sends it (with the site's Origin)."""
         return self.request("POST", "/api/hit", json.dumps({"path": path}),
-                            {"Content-Type": "application/json", **(headers or {})}, ua=ua)
+                            {"Content-Type": "application/json", "Origin": ORIGIN, **(headers or {})}, ua=ua)
 
     def views(self, *paths: str) -> dict[str, int]:
         query = "&".join(f"path={p}" for p in paths)

@@ -6,7 +6,7 @@ import json
 import re
 import socket
 
-from .helpers import BROWSER_UA
+from .helpers import BROWSER_UA, ORIGIN
 
 
 def exchange(port: int, data: bytes, read_until_close: bool = True) -> bytes:
@@ -25,7 +25,7 @@ def exchange(port: int, data: bytes, read_until_close: bool = True) -> bytes:
 
 def hit_request(path: str, extra: str = "") -> bytes:
     body = json.dumps({"path": path}).encode()
-    return (f"POST /api/hit HTTP/1.1\r\nHost: x\r\nUser-Agent: {BROWSER_UA}\r\n"
+    return (f"POST /api/hit HTTP/1.1\r\nHost: x\r\nUser-Agent: {BROWSER_UA}\r\nOrigin: {ORIGIN}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n{extra}\r\n").encode() + body
 
 
@@ -68,7 +68,7 @@ def test_refuses_a_big_body_before_reading_it(server):
 def test_sends_100_continue_when_asked(server):
     body = json.dumps({"path": "/"}).encode()
     head = (f"POST /api/hit HTTP/1.1\r\nHost: x\r\nUser-Agent: {BROWSER_UA}\r\nExpect: 100-continue\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+            f"Origin: {ORIGIN}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(head)
         assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"

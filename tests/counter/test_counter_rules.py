@@ -150,7 +150,8 @@ def test_store_batches_survive_a_reopen(tmp_path: Path):
 def test_store_keeps_no_visitor_data(tmp_path: Path):
     conn = connect(tmp_path / "c.sqlite3")
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"page_views", "daily_views", "site_counts", "baseline"}
+    assert tables == {"page_views", "daily_views", "site_counts", "baseline", "meta", "poll_votes",
+                      "poll_voters"}
 
 
 def test_top_is_most_viewed_first_then_by_path():
@@ -209,3 +210,31 @@ def test_top_may_lag_the_counts_by_max_age_only():
     assert totals.top("all", 0, lambda p: True, max_age=3600) == [("/a/", 2), ("/b/", 1)]
     assert totals.top("all", 0, lambda p: True, max_age=0) == [("/b/", 6), ("/a/", 2)]
     assert totals.top("7d", 0, lambda p: True, max_age=3600) == [("/b/", 5)]
+
+
+def test_dedup_memory_is_bounded_oldest_first():
+    keys = rules.ExpiringKeys(window=1800, cap=3)
+    for i, key in enumerate("abcd"):
+        keys.add(key, START + i)
+    assert len(keys) == 3 and "a" not in keys and "d" in keys
+
+
+def test_readers_of_one_address_are_bounded_and_addresses_too():
+    readers = rules.AddressReaders(window=1800, limit=3, cap=2)
+    assert [readers.reader("addr", v, START) for v in ("u1", "u2", "u3")] == ["u1", "u2", "~addr"]
+    assert readers.reader("addr", "u4", START + 1000) == "~addr"
+    assert readers.reader("addr", "u4", START + 1800) == "u4"   # u1 and u2 fell silent for a window
+    readers.reader("other", "x", START + 1801)
+    readers.reader("third", "y", START + 1802)                 # cap 2: "addr" is forgotten
+    assert [readers.reader("addr", v, START + 1803) for v in ("v1", "v2")] == ["v1", "v2"]
+
+
+def test_building_a_site_does_not_import_the_counter_service():
+    import subprocess
+    import sys
+
+    code = ("import sys, bantin.pipeline, bantin.cli; "
+            "print(sorted(m for m in sys.modules if m.startswith('bantin.counter')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "['bantin.counter', 'bantin.counter.manifest', 'bantin.counter.snapshot']"

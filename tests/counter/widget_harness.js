@@ -78,8 +78,10 @@ const realFetch = global.fetch;
 // only microtasks of the widget remain: the harness can tell when it is done.
 global.fetch = (url, options) => {
   fetches.push({url, options});
-  // A browser sends its own User-Agent; Node's would be taken for a script.
-  const headers = Object.assign({}, options.headers, {'user-agent': 'Mozilla/5.0 (widget test)'});
+  // A browser sends its own User-Agent (Node's would be taken for a script), and the
+  // page's Origin with every POST: the page is on the site, https://dangbo.example.vn.
+  const headers = Object.assign({}, options.headers, {'user-agent': 'Mozilla/5.0 (widget test)'},
+    options.method === 'POST' ? {'origin': 'https://dangbo.example.vn'} : {});
   const p = realFetch(url, Object.assign({}, options, {headers})).then(async (r) => {
     const text = await r.text();
     return {ok: r.ok, status: r.status, json: async () => JSON.parse(text)};

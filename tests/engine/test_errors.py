@@ -40,7 +40,7 @@ def test_cli_shows_the_traceback_of_an_internal_error_and_exits_70(tmp_path):
     script = ("import sys; from bantin.render.views import Views; from bantin.cli import main\n"
               "Views._home = lambda self, spec: 1 / 0\n"
               f"sys.exit(main(['build', '--content', {str(content)!r}, '--out', {str(tmp_path / 'site')!r}, "
-              "'--no-search', '--no-cache', '--jobs', '1']))\n")
+              "'--no-search', '--no-cache', '--jobs', '1', '--lang', 'en']))\n")
     import subprocess
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 70
@@ -54,14 +54,14 @@ def test_cli_shows_the_traceback_of_an_internal_error_and_exits_70(tmp_path):
     (["--jobs", "hai"], "argument --jobs: `hai` is not a whole number"),
 ])
 def test_rejects_bad_arguments_in_one_line(tmp_path, args, expected):
-    done = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"), *args)
+    done = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"), "--lang", "en", *args)
     assert done.returncode == 2 and expected in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_rejects_a_malformed_source_date_epoch_in_one_line(tmp_path):
     done = run_cli("build", "--content", str(ROOT / "content"), "--out", str(tmp_path / "site"), "--no-search",
-                   env={"SOURCE_DATE_EPOCH": "hôm qua"})
+                   "--lang", "en", env={"SOURCE_DATE_EPOCH": "hôm qua"})
     assert done.returncode == 1
     assert "error: SOURCE_DATE_EPOCH: `hôm qua` is not a time" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "site").exists()

@@ -124,3 +124,16 @@ def test_renders_only_the_edited_article_when_its_body_changes(tmp_path):
     append(ARTICLE, "\nThêm một câu ở cuối bài.\n")(tmp_path / "content")
     report = build(options(tmp_path, "site", cached=True))
     assert report.rendered == 1 and report.written == 1
+
+
+def test_publishes_new_copies_of_a_replaced_photo_and_drops_the_old_ones(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    build(options(tmp_path, "site", cached=True))
+    copies = lambda: sorted(p.name for p in (tmp_path / "site/media/2023").glob("huy-hieu-dang-*"))  # noqa: E731
+    old = copies()
+    replace_photo(tmp_path / "content")
+    build(options(tmp_path, "site", cached=True))
+    new = copies()
+    assert old and new and not set(old) & set(new)
+    page = (tmp_path / "site/tin-tuc/2023/02/trao-huy-hieu-dang-dot-3-2-cho-41-dang-vien/index.html").read_text("utf-8")
+    assert all(name not in page for name in old) and new[0] in page

@@ -23,7 +23,8 @@ def project(tmp_path) -> Path:
 @pytest.mark.parametrize("out", [".", "content", "content/media", "templates", ".."])
 def test_refuses_an_output_folder_that_would_swallow_sources(project, out):
     before = snapshot(project)
-    done = run_cli("build", "--content", "content", "--out", out, "--no-search", "--no-cache", cwd=project)
+    done = run_cli("build", "--content", "content", "--out", out, "--no-search", "--no-cache", "--lang", "en",
+                   cwd=project)
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "--out" in errors[0] and "refusing" in errors[0], done.stderr
@@ -34,7 +35,7 @@ def test_refuses_a_folder_that_holds_something_else(project):
     notes = project / "notes"
     notes.mkdir()
     (notes / "ke-hoach.docx").write_bytes(b"not a site")
-    done = run_cli("build", "--out", "notes", "--no-search", "--no-cache", cwd=project)
+    done = run_cli("build", "--out", "notes", "--no-search", "--no-cache", "--lang", "en", cwd=project)
     assert done.returncode == 1 and "not empty and was not made by bantin" in done.stderr
     assert {name: data for name, (data, _) in snapshot(notes).items()} == {"ke-hoach.docx": b"not a site"}
 
@@ -68,6 +69,6 @@ def test_never_copies_a_linked_asset_from_outside(project, tmp_path_factory):
     secret.write_text("mat-khau", encoding="utf-8")
     (project / "assets").mkdir()
     os.symlink(secret, project / "assets" / "leak.txt")
-    done = run_cli("build", "--no-search", "--no-cache", cwd=project)
+    done = run_cli("build", "--no-search", "--no-cache", "--lang", "en", cwd=project)
     assert done.returncode == 1 and "assets/leak.txt" in done.stderr and "outside" in done.stderr
     assert not (project / "site").exists()

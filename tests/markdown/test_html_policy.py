@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from bantin.render import sanitize
+from bantin.render.pictures import Picture
 from bantin.render.markup import MarkdownRenderer, MediaInfo
 
-MD = MarkdownRenderer(MediaInfo("/portal/", {"media/a.png": (8, 6)}, "Bảng số liệu", "Về chú thích {}"))
+MD = MarkdownRenderer(MediaInfo("/portal/", {"media/a.png": Picture("media/a.png", 8, 6, "GIF", "")}, "Bảng số liệu", "Về chú thích {}"))
 
 
 def html(text: str) -> str:

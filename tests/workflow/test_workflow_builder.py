@@ -16,7 +16,7 @@ def test_rebuild_after_an_edit_reads_one_file_and_keeps_the_rest(tmp_path):
     args = make_parser().parse_args(["build", "--content", str(content), "--out", str(tmp_path / "site"),
                                      "--no-search", "--jobs", "1"])
     status, log = BuildStatus(), io.StringIO()
-    builder = Builder(options_from(args), status, lambda: None, stream=log)
+    builder = Builder(options_from(args), status, lambda: None, stream=log, language="en")
     assert builder.build_once()
     posts = sorted((content / "posts").rglob("*.md"))
     assert builder.session.parsed.reads > len(posts)

@@ -28,7 +28,7 @@ def located(path: str, line: int) -> tuple[str, int]:
 
 
 def test_github_format_emits_one_valid_annotation_per_problem():
-    run = run_cli("check", "--content", SHOWN, "--format", "github")
+    run = run_cli("check", "--content", SHOWN, "--format", "github", "--lang", "en")
     assert run.returncode == 1
     lines = run.stdout.splitlines()
     matches = [ANNOTATION.match(line) for line in lines]
@@ -48,7 +48,7 @@ def test_json_format_parses_and_keeps_every_field():
 
 
 def test_human_format_is_the_default_in_file_order_with_a_count():
-    run = run_cli("check", "--content", SHOWN)
+    run = run_cli("check", "--content", SHOWN, "--lang", "en")
     assert run.returncode == 1 and run.stdout == ""
     lines = run.stderr.splitlines()
     assert lines[-1] == "3 error(s), 0 warning(s)"

@@ -72,7 +72,7 @@ def test_article_date_is_now_in_the_site_time_zone(catalog):
 
 
 def test_refuses_to_overwrite_an_existing_file(content, capsys):
-    args = ["new", "article", "Bài trùng tên", "--content", str(content)]
+    args = ["new", "article", "Bài trùng tên", "--content", str(content), "--lang", "en"]
     assert cli.main(args) == 0
     created = next(content.glob("posts/*/bai-trung-ten.md"))
     created.write_text("---\ntitle: Đã sửa\ndate: 2024-01-01\n---\nNội dung của biên tập viên.\n", encoding="utf-8")
@@ -85,7 +85,7 @@ def test_refuses_to_overwrite_an_existing_file(content, capsys):
 def test_refuses_a_unit_id_that_exists_elsewhere(content, catalog, capsys):
     existing = some_unit_in_a_subfolder(catalog)
     name = catalog.units[existing].stem.replace("-", " ")
-    assert cli.main(["new", "unit", name, "--content", str(content)]) == 1
+    assert cli.main(["new", "unit", name, "--content", str(content), "--lang", "en"]) == 1
     assert "already exists" in capsys.readouterr().err
     assert not (content / "units" / f"{existing}.yaml").exists()
 
@@ -98,7 +98,7 @@ def test_refuses_a_unit_id_that_exists_elsewhere(content, catalog, capsys):
 ])
 def test_errors_on_unknown_ids_with_a_hint(content, capsys, args, expected):
     before = sorted(p for p in content.rglob("*"))
-    assert cli.main(["new", *args, "--content", str(content)]) == 1
+    assert cli.main(["new", *args, "--content", str(content), "--lang", "en"]) == 1
     assert re.search(expected, capsys.readouterr().err)
     assert sorted(p for p in content.rglob("*")) == before
 

@@ -1,0 +1,1 @@
+"""The web editing room (/admin/): Decap CMS configured from site.yaml and the content spec."""
