@@ -8,8 +8,8 @@ rendered again. Nothing is kept in module globals between builds.
 
 from __future__ import annotations
 
-import os
 import json
+import os
 import tempfile
 import time
 import weakref
@@ -38,11 +38,11 @@ from .render.bodies import Bodies
 from .render.environment import BUILTIN_TEMPLATES, template_folders
 from .render.markup import MediaInfo
 from .render.poll_views import polls_file
-from .site.urls import POLLS as U_POLLS
 from .render.media_blocks import Labels, document_type
 from .render.renderer import RenderJob, Renderer
 from .render.views import Counts
 from .site import stats
+from .site import urls as U
 from .site.model import build_model
 from .site.plan import PageSpec, plan
 from .site.queries import Queries
@@ -317,8 +317,9 @@ def write_extras(output: Stage | Update, job: RenderJob, options: Options) -> No
         output.write(name, data)
     output.write(manifest.PAGES_FILE, manifest.page_manifest(model, job.specs))
     if model.content.polls:
-        output.write(U_POLLS.lstrip("/"), json.dumps(polls_file(list(model.content.polls)), ensure_ascii=False,
+        output.write(U.POLLS.lstrip("/"), json.dumps(polls_file(list(model.content.polls)), ensure_ascii=False,
                                                      indent=1).encode("utf-8"))
+    output.write(U.ARCHIVE_DAYS.lstrip("/"), archive_days(model))
     if model.config.admin.enabled:
         from .admin.files import write_admin
         write_admin(output, model.content, model.config.base_path + job.assets.get("css/site.css", ""))
@@ -332,6 +333,12 @@ def linked_media_files(model) -> set[str]:
     texts = [a.body for a in model.articles] + [p.body for p in model.pages]
     texts += [u.description for u in model.units.values() if u.description]
     return set().union(*(linked_media(text) for text in texts))
+
+
+def archive_days(model) -> bytes:
+    """`{"days": ["2025-06-05", …]}`: the days that have an archive page, oldest first."""
+    days = sorted(key for key in model.archive if len(key) == 3)
+    return json.dumps({"days": [f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in days]}, separators=(",", ":")).encode()
 
 
 def keep_markdown(cache: MarkdownCache | None, new: dict, used: set) -> None:

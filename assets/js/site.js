@@ -1,4 +1,4 @@
-// Small progressive enhancements: today's date, print/share buttons, archive date picker.
+// Small progressive enhancements: today's date, print date, share and copy buttons, the archive date form.
 (function () {
   "use strict";
   var doc = document.documentElement;
@@ -72,26 +72,64 @@
     }
   }
 
-  // Archive pages exist only for days with news: try the day, then its month, then its year.
-  function openArchive(base, value) {
-    var parts = value.split("-");
-    var candidates = [parts.join("/") + "/", parts[0] + "/" + parts[1] + "/", parts[0] + "/"];
-    (function next(i) {
-      if (i >= candidates.length) { window.location.href = base; return; }
-      fetch(base + candidates[i], { method: "HEAD" }).then(function (r) {
-        if (r.ok) window.location.href = base + candidates[i]; else next(i + 1);
-      }).catch(function () { window.location.href = base + candidates[i]; });
-    })(0);
+  // "Tìm kiếm theo ngày": the day typed as dd/mm/yyyy (any browser locale), checked against the list
+  // of days with news (/luu-tru/ngay.json). A day without news says so and links the nearest ones.
+  function readDay(text) {
+    var m = /^\s*(\d{1,2})\s*[\/.\-]\s*(\d{1,2})\s*[\/.\-]\s*(\d{4})\s*$/.exec(text);
+    if (!m) return null;
+    var d = +m[1], mo = +m[2], y = +m[3], date = new Date(y, mo - 1, d);
+    if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) return null;
+    return y + "-" + pad(mo) + "-" + pad(d);
+  }
+
+  function showDay(iso) { var p = iso.split("-"); return p[2] + "/" + p[1] + "/" + p[0]; }
+
+  function dayLink(base, iso) {
+    var a = document.createElement("a");
+    a.href = base + iso.split("-").join("/") + "/";
+    a.textContent = showDay(iso);
+    return a;
+  }
+
+  function answer(form, status, iso, days) {
+    var base = form.getAttribute("action");
+    if (days.indexOf(iso) >= 0) { window.location.href = base + iso.split("-").join("/") + "/"; return; }
+    var before = null, after = null;
+    days.forEach(function (day) {
+      if (day < iso) before = day; else if (day > iso && after === null) after = day;
+    });
+    status.textContent = form.getAttribute("data-empty").replace("{date}", showDay(iso)) + " ";
+    var near = [before, after].filter(Boolean);
+    if (!near.length) return;
+    status.appendChild(document.createTextNode(form.getAttribute("data-nearest") + " "));
+    near.forEach(function (day, i) {
+      if (i) status.appendChild(document.createTextNode(", "));
+      status.appendChild(dayLink(base, day));
+    });
+    status.appendChild(document.createTextNode("."));
   }
 
   function enableArchiveForms() {
     var forms = document.querySelectorAll("[data-archive-form]");
     Array.prototype.forEach.call(forms, function (form) {
+      var days = null;
       form.addEventListener("submit", function (event) {
-        var input = form.querySelector("input[type=date]");
-        if (!input || !input.value) return;
+        var input = form.querySelector("input[name=ngay]");
+        var status = form.querySelector("[data-archive-status]");
+        if (!input || !status) return;
         event.preventDefault();
-        openArchive(form.getAttribute("action"), input.value);
+        var iso = readDay(input.value);
+        if (!iso) { status.textContent = form.getAttribute("data-invalid"); return; }
+        if (days) { answer(form, status, iso, days); return; }
+        fetch(form.getAttribute("data-days")).then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.json();
+        }).then(function (data) {
+          days = data.days || [];
+          answer(form, status, iso, days);
+        }).catch(function () {
+          window.location.href = form.getAttribute("action") + iso.split("-").join("/") + "/";
+        });
       });
     });
   }

@@ -14,11 +14,14 @@ from typing import Sequence
 
 from ..text import format_number
 
-WIDTH = 480            # viewBox units; a 390 px phone shows them at ~0.8 px each
-PLOT_TOP = 28
+# A chart spans about 300 px on a 390 px phone: 360 viewBox units at ~0.85 px each, so text of
+# TEXT_SIZE units is rendered at 12.5 px or more (on a desktop, where charts sit two abreast, ~15 px).
+WIDTH = 360
+TEXT_SIZE = 15
+PLOT_TOP = 30
 PLOT_HEIGHT = 170
-LEFT = 58              # room for tick labels such as "45.239"
-RIGHT = 14
+LEFT = 62              # room for tick labels such as "45.239"
+RIGHT = 10
 AXIS_LABEL_GAP = 22
 LEGEND_ROW = 22
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -34,7 +37,7 @@ SERIES_STYLES = (
     ("#6b6b6b", "solid"),
     ("#bdbdbd", "hatch"),
 )
-MARK = "*"             # the rolled-up marker, same as in tables
+MARK = "Σ"             # the rolled-up marker, same as in tables: a sum, not a footnote
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def line_chart(chart_id: str, points: Sequence[Point], title: str, desc: str, le
     body = [frame.axes(legend.language)]
     for segment in _segments(frame, points):
         body.append(f'<polyline points="{segment}" fill="none" stroke="{ACCENT}" stroke-width="3"/>')
-    labelled = _labelled_indexes(points)
+    labelled = _labelled_indexes(points, frame.slot, legend.language)
     for i, p in enumerate(points):
         if p.value is None:
             continue
@@ -99,6 +102,7 @@ def bar_chart(chart_id: str, points: Sequence[Point], title: str, desc: str, leg
     frame = _Frame(points, max((p.value or 0) for p in points))
     body = [frame.axes(legend.language)]
     width = frame.slot * 0.6
+    labelled = _labelled_indexes(points, frame.slot, legend.language)
     for i, p in enumerate(points):
         if p.value is None:
             continue
@@ -106,7 +110,8 @@ def bar_chart(chart_id: str, points: Sequence[Point], title: str, desc: str, leg
         fill = f"url(#{chart_id}-rolled)" if p.rolled_up else ACCENT
         body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{frame.bottom - y:.1f}" '
                     f'fill="{fill}" stroke="{ACCENT}" stroke-width="1.5"/>')
-        body.append(_text(frame.x(i), y - 6, _value_text(p, legend.language), anchor="middle", weight="bold"))
+        if i in labelled:
+            body.append(_text(frame.x(i), y - 6, _value_text(p, legend.language), anchor="middle", weight="bold"))
     defs = _hatch(f"{chart_id}-rolled", "#ffffff", ACCENT)
     items = _kinds(points, lambda rolled: _box_swatch(f"url(#{chart_id}-rolled)", legend.rolled_up + f" ({MARK})")
                    if rolled else _box_swatch(ACCENT, legend.given))
@@ -123,6 +128,7 @@ def stacked_bar_chart(chart_id: str, categories: Sequence[Point], series: Sequen
     body = [frame.axes(legend.language)]
     width = frame.slot * 0.62
     defs = "".join(_series_pattern(chart_id, k) for k in range(len(series)))
+    labelled = _labelled_indexes(categories, frame.slot, legend.language)
     for i, category in enumerate(categories):
         if not category.value:
             continue
@@ -135,11 +141,12 @@ def stacked_bar_chart(chart_id: str, categories: Sequence[Point], series: Sequen
             x = frame.x(i) - width / 2
             body.append(f'<rect x="{x:.1f}" y="{y_top:.1f}" width="{width:.1f}" height="{y_bottom - y_top:.1f}" '
                         f'fill="url(#{chart_id}-s{k})" stroke="{INK}" stroke-width="1"/>')
-            if y_bottom - y_top >= 17:
+            if y_bottom - y_top >= TEXT_SIZE + 3 and _text_width(format_number(value, legend.language)) <= width:
                 body.append(_label_on_band(frame.x(i), (y_top + y_bottom) / 2 + 5, value, legend.language))
             base += value
-        body.append(_text(frame.x(i), frame.y(base) - 6, _value_text(category, legend.language),
-                          anchor="middle", weight="bold"))
+        if i in labelled:
+            body.append(_text(frame.x(i), frame.y(base) - 6, _value_text(category, legend.language),
+                              anchor="middle", weight="bold"))
     items = [_box_swatch(f"url(#{chart_id}-s{k})", s.label) for k, s in enumerate(series)]
     if any(c.rolled_up and c.value for c in categories):
         items.append(_text_swatch(f"{MARK} {legend.rolled_up}"))
@@ -179,11 +186,11 @@ class _Frame:
             y = self.y(tick)
             parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
                          f'stroke="{GRID}" stroke-width="1"/>')
-            parts.append(_text(LEFT - 6, y + 5, format_number(tick, language), anchor="end", size=13))
+            parts.append(_text(LEFT - 6, y + 5, format_number(tick, language), anchor="end"))
         parts.append(f'<line x1="{LEFT}" y1="{self.bottom}" x2="{WIDTH - RIGHT}" y2="{self.bottom}" '
                      f'stroke="{INK}" stroke-width="1.5"/>')
         for i, label in enumerate(self.labels):
-            parts.append(_text(self.x(i), self.bottom + AXIS_LABEL_GAP - 2, label, anchor="middle", size=14))
+            parts.append(_text(self.x(i), self.bottom + AXIS_LABEL_GAP - 2, label, anchor="middle"))
         return "".join(parts)
 
 
@@ -198,10 +205,16 @@ def _segments(frame: _Frame, points: Sequence[Point]) -> list[str]:
     return [" ".join(run) for run in runs if len(run) > 1]
 
 
-def _labelled_indexes(points: Sequence[Point]) -> set[int]:
-    # Up to 6 points every label fits at 390 px; beyond that label the ends and the extremes.
+def _text_width(text: str) -> float:
+    """About how wide `text` is in bold at TEXT_SIZE (digits and separators)."""
+    return len(text) * TEXT_SIZE * 0.62
+
+
+def _labelled_indexes(points: Sequence[Point], slot: float, language: str) -> set[int]:
+    # Every value is labelled while the labels fit beside each other; otherwise the ends and the
+    # extremes (the table under the chart has every figure).
     known = [i for i, p in enumerate(points) if p.value is not None]
-    if len(known) <= 6:
+    if not known or max(_text_width(_value_text(points[i], language)) for i in known) <= slot - 4:
         return set(known)
     highest = max(known, key=lambda i: points[i].value)
     lowest = min(known, key=lambda i: points[i].value)
@@ -215,10 +228,10 @@ def _kinds(points: Sequence[Point], swatch) -> list[tuple[str, str]]:
 
 
 def _value_text(point: Point, language: str) -> str:
-    return format_number(point.value, language) + (MARK if point.rolled_up else "")
+    return (MARK if point.rolled_up else "") + format_number(point.value, language)
 
 
-def _text(x: float, y: float, content: str, anchor: str = "start", size: int = 14,
+def _text(x: float, y: float, content: str, anchor: str = "start", size: int = TEXT_SIZE,
           weight: str = "normal", fill: str = INK) -> str:
     bold = ' font-weight="bold"' if weight == "bold" else ""
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}"{bold} '
@@ -228,7 +241,7 @@ def _text(x: float, y: float, content: str, anchor: str = "start", size: int = 1
 def _label_on_band(x: float, y: float, value: int, language: str) -> str:
     # A white halo keeps the number readable on any pattern, in colour and in print.
     text = escape(format_number(value, language), quote=False)
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="13" font-weight="bold" '
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{TEXT_SIZE}" font-weight="bold" '
             f'fill="{INK}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{text}</text>')
 
 
@@ -276,7 +289,7 @@ def _svg(chart_id: str, title: str, desc: str, body: list[str], frame: _Frame,
         y = legend_top + row * LEGEND_ROW
         x_text = LEFT + (26 if swatch else 0)
         rows.append(f'<g transform="translate({LEFT},{y})">{swatch}</g>' if swatch else "")
-        rows.append(_text(x_text, y, label, size=14))
+        rows.append(_text(x_text, y, label))
     height = legend_top + max(0, len(legend) - 1) * LEGEND_ROW + 10
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="stats-chart" viewBox="0 0 {WIDTH} {height}" '
             f'width="100%" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '

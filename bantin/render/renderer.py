@@ -141,6 +141,7 @@ class Renderer:
                 "articles_prefix": U.ARTICLES, "archive_url": self.urls.url(U.ARCHIVE),
                 "videos": self.views.blocks.side_videos(),
                 "poll": self.views.blocks.side_poll(), "polls": self.views.blocks.polls(),
+                "archive_days_url": self.urls.url(U.ARCHIVE_DAYS),
                 "years": [{"year": year, "url": self.urls.url(U.archive(year))}
                           for year in sorted({k[0] for k in self.job.model.archive}, reverse=True)]}
 

@@ -55,8 +55,13 @@ def format_percent(ratio: float | None, language: str) -> str:
 
 
 def share_cell(distribution: Mapping[str, Figure], label: str, language: str) -> dict:
-    """Share of one rating label as a cell (rolled up when the distribution is)."""
+    """Share of one rating label as a cell (rolled up when the distribution is). A distribution of
+    one (a unit with a single branch) shows that one rating's label: "100 %" or "0 %" says less."""
     ratio = share(distribution, label)
+    single = [name for name, f in distribution.items() if f.value] if total(distribution) == 1 else []
+    if single:
+        return {"value": ratio, "text": single[0], "label": True,
+                "rolled_up": is_rolled_up(distribution), "sort": round(ratio or 0, 6)}
     return {"value": ratio, "text": format_percent(ratio, language),
             "rolled_up": ratio is not None and is_rolled_up(distribution),
             "sort": "" if ratio is None else round(ratio, 6)}
@@ -77,9 +82,19 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def level_label(level: str | None, t: Callable[..., str]) -> str:
-    """"Đảng bộ xã" for commune; "" for a unit without a level."""
-    return t(f"level_{level}") if level else ""
+# A level covers several kinds of place: a "commune" unit may be a thị trấn or a phường, a "district"
+# one a thị xã, thành phố or quận. The unit's own name says which (checked longest first).
+PLACE_KINDS = {"commune": (("thị trấn", "town"), ("phường", "ward")),
+               "district": (("thị xã", "town"), ("thành phố", "city"), ("quận", "urban"))}
+
+
+def level_label(level: str | None, t: Callable[..., str], name: str = "") -> str:
+    """"Đảng bộ xã" for a commune, "Đảng bộ thị trấn" when its name says so; "" without a level."""
+    if not level:
+        return ""
+    lowered = name.lower()
+    kind = next((k for words, k in PLACE_KINDS.get(level, ()) if words in lowered), "")
+    return t(f"level_{level}_{kind}" if kind else f"level_{level}")
 
 
 # ---------------------------------------------------------------- unit page
@@ -148,7 +163,7 @@ def _sub_unit_row(table: StatsTable, units: Mapping[str, Unit], uid: str, scale:
     empty = cell(Figure(None), language)
     top = scale[0] if scale else ""
     return {
-        "id": uid, "name": unit.name, "url": url(U.unit(uid)), "level": level_label(unit.level, t),
+        "id": uid, "name": unit.name, "url": url(U.unit(uid)), "level": level_label(unit.level, t, unit.name),
         "year": latest.year if latest else None,
         "members": cell(latest.members, language) if latest else empty,
         "new_members": cell(latest.new_members, language) if latest else empty,

@@ -26,6 +26,7 @@ from .markup import MarkdownLimitError
 from .block_views import BlockViews
 from .pictures import Picture, image_view
 from ..source.links import media_file
+from .stats_views import level_label
 
 PAGE_WINDOW = 2
 HOME_SECONDARY = 4  # beside the lead story
@@ -252,7 +253,8 @@ class Views:
     def _unit(self, spec: PageSpec, unit_id: str) -> dict:
         unit = self.q.ask("unit", unit_id)
         news = self.q.ask("listing", "unit", unit_id)
-        return {"unit": {**self.unit_link(unit_id), "level": unit.level, "secretary": unit.secretary,
+        return {"unit": {**self.unit_link(unit_id), "level": level_label(unit.level, self.t, unit.name),
+                         "secretary": unit.secretary,
                          "description": self.q.ask("unit_description", unit_id),
                          "parents": [self.unit_link(p) for p in self.q.ask("ancestors", unit_id)],
                          "children": [self.unit_link(c) for c in self.q.ask("children", unit_id)]},

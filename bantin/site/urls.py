@@ -12,6 +12,7 @@ HOME = "/"
 ARTICLES = "/tin-tuc/"  # every article's address starts with it
 UNITS = "/don-vi/"
 ARCHIVE = "/luu-tru/"
+ARCHIVE_DAYS = "/luu-tru/ngay.json"  # the days with news, for "Tìm kiếm theo ngày"
 SEARCH = "/tim-kiem/"
 NOT_FOUND = "/404.html"
 FEED = "/feed.xml"

@@ -31,7 +31,7 @@ def test_chart_is_well_formed_and_accessible(kind):
     assert root.get("aria-labelledby") == f"{chart_id}-title {chart_id}-desc"
     assert root.find(f"{SVG}title").get("id") == f"{chart_id}-title"
     assert root.find(f"{SVG}desc").get("id") == f"{chart_id}-desc"
-    assert root.get("width") == "100%" and root.get("viewBox").startswith("0 0 480 ")
+    assert root.get("width") == "100%" and root.get("viewBox").startswith("0 0 360 ")
     assert "sans-serif" in root.get("font-family")
 
 
@@ -49,8 +49,8 @@ def test_text_is_escaped():
 def test_rolled_up_values_are_marked_by_text_not_colour_alone():
     root = ET.fromstring(charts()["line"])
     labels = [t.text for t in root.iter(f"{SVG}text")]
-    assert "45.239" in labels and "46.000*" in labels
-    assert "tổng hợp từ đơn vị trực thuộc (*)" in labels
+    assert "45.239" in labels and "Σ46.000" in labels
+    assert "tổng hợp từ đơn vị trực thuộc (Σ)" in labels
     bar = ET.fromstring(charts()["bar"])
     assert any(r.get("fill") == "url(#c-bar-rolled)" for r in bar.iter(f"{SVG}rect"))
 
@@ -61,7 +61,7 @@ def test_stacked_bands_use_distinct_patterns_with_a_legend():
     assert patterns == ["c-stack-s0", "c-stack-s1", "c-stack-s2"]
     labels = [t.text for t in root.iter(f"{SVG}text")]
     assert {"Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"} <= set(labels)
-    assert "10*" in labels and "* tổng hợp từ đơn vị trực thuộc" in labels
+    assert "Σ10" in labels and "Σ tổng hợp từ đơn vị trực thuộc" in labels
 
 
 def test_a_missing_year_breaks_the_line():
@@ -71,7 +71,7 @@ def test_a_missing_year_breaks_the_line():
 
 
 def test_describe_lists_every_value():
-    assert describe(POINTS, "vi", "không có") == "2019: 45.239; 2020: không có; 2021: 46.000*; 2022: 47.100*"
+    assert describe(POINTS, "vi", "không có") == "2019: 45.239; 2020: không có; 2021: Σ46.000; 2022: Σ47.100"
 
 
 def test_nice_ticks():

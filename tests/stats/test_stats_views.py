@@ -93,8 +93,8 @@ def test_pages_are_the_tree_and_comparisons_that_cannot_collide_with_unit_pages(
     assert "/don-vi/so-sanh/" not in paths  # that is the page of the unit called so-sanh
     tree_page, compare = pages[:2]
     assert (tree_page.template, tree_page.kind) == ("units.html", "units")
-    assert (compare.template, compare.kind, compare.title) == ("compare.html", "compare", "So sánh các đảng bộ xã năm 2023")
-    assert tree_page.context["compare"][0] == {"label": "Các đảng bộ xã",
+    assert (compare.template, compare.kind, compare.title) == ("compare.html", "compare", "So sánh các đảng bộ xã, phường, thị trấn năm 2023")
+    assert tree_page.context["compare"][0] == {"label": "Các đảng bộ xã, phường, thị trấn",
                                                "links": [{"year": 2023, "url": "/portal/don-vi/so-sanh/xa/2023/"}]}
     assert [r["id"] for r in tree_page.context["rows"]] == ["huyen", "xa-b", "so-sanh", "cb-1", "cb-2"]
     assert [r["depth"] for r in tree_page.context["rows"]] == [0, 1, 1, 2, 2]
