@@ -105,7 +105,7 @@ class Session:
     def save(self) -> None:
         """Keep the last memo on disk for the next process (pickling it takes longer than an edit's build)."""
         if self.memo is not None:
-            save_memo(self.memo_file, self.memo)
+            save_memo(self.memo_file, self.memo, self.memo.on_disk)
 
 
 def check(options: Options, cache: ParseCache | None = None) -> tuple[Content | None, list[Problem]]:
@@ -153,8 +153,8 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     if shortcut and shortcut.site_is_current(lambda tz: build_time(options, tz), options.out):
         return Report(pages=shortcut.last.pages, unchanged=shortcut.last.files, warnings=shortcut.last.problems(),
                       seconds=time.perf_counter() - started)
-    parsed, digests = (session.parsed, {}) if session else load_parsed(files.parsed if files else None,
-                                                                         parsed_key(options.content))
+    parsed, digests, on_disk = (session.parsed, {}, {}) if session else load_parsed(files.parsed if files else None,
+                                                                                  parsed_key(options.content))
     content, table, problems = validate(options, parsed)
     if content is None:
         raise BuildFailed([p for p in problems if p.severity == "error"])
@@ -163,10 +163,9 @@ def build(options: Options, progress: Progress | None = None, session: Session |
     now = build_time(options, content.config.tz)
     job = prepare(options, content, table, now)
     remembered = session.remembered if session else remembered_digests(parsed, digests)
-    known = len(remembered)
     report = render_site(options, job, progress, session, remembered)
-    if files and session is None and (parsed.reads or len(remembered) > known):
-        save_parsed(files.parsed, parsed_key(options.content), parsed, remembered)
+    if files and session is None:  # writes only the shards that changed
+        save_parsed(files.parsed, parsed_key(options.content), parsed, remembered, on_disk)
     report.warnings = [p for p in problems if p.severity != "error"]
     report.seconds = time.perf_counter() - started
     if shortcut:
@@ -261,7 +260,7 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
     if caching:
         previous = session.memo if session and session.memo and session.memo.salt == salt else load_memo(memo_file, salt)
         parent.queries.previous = previous
-        parent.queries.record = Memo(salt)
+        parent.queries.record = Memo(salt, on_disk=previous.on_disk)
     first = render_first(parent, job, session) if caching and session else {}
     current, todo = split_current(parent, job.specs, skip=first.keys())
     in_place = caching and len(todo) <= IN_PLACE_SHARE * len(job.specs)
@@ -281,7 +280,7 @@ def render_site(options: Options, job: RenderJob, progress: Progress | None, ses
     if caching:
         save_stamps(stamps_file, output.new_stamps)
         if session is None:
-            save_memo(memo_file, parent.queries.record)
+            save_memo(memo_file, parent.queries.record, previous.on_disk)
         else:
             session.memo, session.memo_file = parent.queries.record, memo_file
         keep_markdown(parent.bodies.cache, md_new, md_used)

@@ -210,17 +210,19 @@
   };
 
   /** Show the next PAGE_SIZE results, each as soon as its data arrives (in rank order). */
-  const showMore = async (mine) => {
+  const showMore = async (mine, focusFirst = false) => {
     const page = current;
     while (page.results.length < page.shown + PAGE_SIZE && await page.next()) {
       if (mine !== generation) return;
     }
     const slice = page.results.slice(page.shown, page.shown + PAGE_SIZE);
     const data = slice.map((result) => result.data());
-    for (const pending of data) {
+    for (const [i, pending] of data.entries()) {
       const item = resultItem(await pending, page.words);
       if (mine !== generation) return;
       list.append(item);
+      // Move keyboard focus to the first new result, so the reader continues where the list grew.
+      if (focusFirst && i === 0) item.querySelector("a").focus();
     }
     page.shown += slice.length;
     more.hidden = page.shown >= page.total;
@@ -278,11 +280,6 @@
     timer = setTimeout(search, DEBOUNCE_MS);
   });
   for (const select of [...selects, sortSelect].filter(Boolean)) select.addEventListener("change", () => search());
-  more.addEventListener("click", async () => {
-    const first = current ? current.shown : 0;
-    await showMore(generation);
-    // Move keyboard focus to the first new result, so the reader continues where the list grew.
-    list.children[first]?.querySelector("a")?.focus();
-  });
+  more.addEventListener("click", () => showMore(generation, true));
   start();
 })();

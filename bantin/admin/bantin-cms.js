@@ -7,7 +7,7 @@
   var TIMEZONE = script.dataset.timezone || "Asia/Ho_Chi_Minh";
   var HELPER = /^_bantin_/;            // the form's own fields: never written to a file
   var ORDER = "_bantin_keys";         // the keys of the file as it was read, in its order
-  var DATE_KEYS = { date: true, opens: true, closes: true };
+  var DATE_KEYS = { date: true, opens: true, closes: true, pinned_until: true };
   var COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 
   /* bantin/text.py slugify(), character for character: "Đảng bộ xã Phú Thuận" -> "dang-bo-xa-phu-thuan". */
@@ -88,7 +88,7 @@
         }));
       }
       if (isEmpty(value) && before.indexOf(k) < 0) return;
-      if (k === "draft" && value === false && before.indexOf(k) < 0) return;
+      if (value === false && before.indexOf(k) < 0) return;   // draft, featured: false is the default
       out[k] = DATE_KEYS[k] && typeof value === "string" ? inSiteZone(value) : nfc(value);
     });
     if (extra.length && !("tags" in out)) out.tags = extra;

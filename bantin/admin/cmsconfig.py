@@ -132,8 +132,14 @@ def _articles(content: Content) -> dict[str, Any]:
          "hint": "Để trống thì lấy đoạn đầu của bài."},
         {"name": "image", "label": "Ảnh đại diện", "widget": "image", "required": False},
         _string("image_caption", "Chú thích ảnh đại diện"),
+        _string("image_credit", "Tác giả ảnh đại diện"),
         _slug_field(),
         {"name": "draft", "label": "Bản nháp (chưa đăng)", "widget": "boolean", "default": False, "required": False},
+        {"name": "featured", "label": "Tin nổi bật (đầu trang chủ)", "widget": "boolean", "default": False,
+         "required": False, "hint": "Nên chọn bài có ảnh đại diện."},
+        {"name": "pinned_until", "label": "Giữ làm tin chính đến", "widget": "datetime", "required": False,
+         "format": DATE_FORMAT, "date_format": "DD/MM/YYYY", "time_format": "HH:mm",
+         "hint": "Chỉ dùng cùng “Tin nổi bật”."},
         {"name": "body", "label": "Nội dung", "widget": "markdown", "required": True},
     ]
     return collection

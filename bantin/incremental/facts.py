@@ -19,7 +19,7 @@ from typing import Any
 from ..site.queries import Queries
 from ..source.articles import Article, Page
 from .keys import digest_value
-from .store import read_pickle, write_atomic, write_pickle
+from .store import read_shards, shard_of, write_atomic, write_shards
 
 Key = tuple
 Deps = dict[Key, str]
@@ -34,6 +34,8 @@ class Memo:
     salt: str = ""
     answers: dict[Key, tuple[str, Deps]] = field(default_factory=dict)
     pages: dict[str, tuple[Deps, str]] = field(default_factory=dict)
+    # The shards as last read or written (see store.read_shards), so that saving skips the same ones.
+    on_disk: dict[int, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def merge(self, other: "Memo") -> None:
         self.answers.update(other.answers)
@@ -110,7 +112,11 @@ class TrackedQueries(Queries):
         return self.digests[key]
 
     def _same(self, deps: Deps) -> bool:
-        return all(self.current_digest(key) == digest for key, digest in deps.items())
+        known = self.digests  # most deps are answers already checked for an earlier page: no call
+        for key, digest in deps.items():
+            if known.get(key) != digest and self.current_digest(key) != digest:
+                return False
+        return True
 
     def page_is_current(self, relative: str) -> str | None:
         """The digest of the file the previous build wrote at `relative`, if nothing it read changed."""
@@ -132,16 +138,26 @@ class TrackedQueries(Queries):
         self._frames.pop()
 
 
-def load_memo(file: Path | None, salt: str) -> Memo:
-    """The memo kept at `file` if it was made under the same salt; an empty one otherwise."""
-    memo = read_pickle(file) if file is not None else None
-    return memo if isinstance(memo, Memo) and memo.salt == salt else Memo(salt)
+def load_memo(folder: Path | None, salt: str) -> Memo:
+    """The memo kept in `folder` if it was made under the same salt (shard by shard); an empty one otherwise."""
+    memo = Memo(salt, on_disk=read_shards(folder, salt))
+    for answers, pages in memo.on_disk.values():
+        memo.answers.update(answers)
+        memo.pages.update(pages)
+    return memo
 
 
-def save_memo(file: Path | None, memo: Memo) -> None:
-    """Keep the memo for the next build."""
-    if file is not None:
-        write_pickle(file, memo)
+def save_memo(folder: Path | None, memo: Memo, on_disk: dict[int, Any]) -> None:
+    """Keep the memo for the next build, writing only the shards that differ from `on_disk`."""
+    if folder is None:
+        return
+    shards: dict[int, tuple[dict, dict]] = {}
+    for key, answer in memo.answers.items():
+        shards.setdefault(shard_of(repr(key)), ({}, {}))[0][key] = answer
+    for relative, page in memo.pages.items():
+        shards.setdefault(shard_of(relative), ({}, {}))[1][relative] = page
+    write_shards(folder, memo.salt, shards, on_disk)
+    memo.on_disk = shards
 
 
 def load_stamps(file: Path | None) -> dict[str, tuple[int, int]]:

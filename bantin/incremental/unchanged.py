@@ -24,7 +24,7 @@ from ..problems import Problem
 from ..source.load import Content, ParseCache
 from .facts import load_stamps
 from .keys import digest_bytes, digest_value, environment_digest
-from .store import CacheFiles, read_pickle, write_atomic, write_pickle
+from .store import CacheFiles, read_shards, shard_of, write_atomic, write_shards
 
 
 @dataclass
@@ -157,15 +157,19 @@ def save_last(file: Path | None, last: LastBuild) -> None:
 
 
 Digests = dict[str, tuple[tuple, str]]  # source path: (its stamp in ParseCache, digest of what it gave)
+_KINDS = ("articles", "units", "pages")  # the ParseCache fields kept
 
 
-def load_parsed(file: Path | None, key: str) -> tuple[ParseCache, Digests]:
+def load_parsed(folder: Path | None, key: str) -> tuple[ParseCache, Digests, dict[int, Any]]:
     """The parsed sources a previous CLI build kept, if made by the same code for the same tree,
-    with the digests of the articles and pages among them."""
-    saved = read_pickle(file) if file is not None else None
-    if isinstance(saved, tuple) and len(saved) == 3 and saved[0] == key and isinstance(saved[1], ParseCache):
-        return saved[1], saved[2]
-    return ParseCache(), {}
+    with the digests of the articles and pages among them, and the shards as read (for save_parsed)."""
+    shards = read_shards(folder, key)
+    cache, digests = ParseCache(), {}
+    for shard in shards.values():
+        for kind in _KINDS:
+            getattr(cache, kind).update(shard[kind])
+        digests.update(shard["digests"])
+    return cache, digests, shards
 
 
 def remembered_digests(cache: ParseCache, digests: Digests) -> weakref.WeakKeyDictionary:
@@ -181,14 +185,21 @@ def remembered_digests(cache: ParseCache, digests: Digests) -> weakref.WeakKeyDi
     return remembered
 
 
-def save_parsed(file: Path | None, key: str, cache: ParseCache, remembered: weakref.WeakKeyDictionary) -> None:
-    """Keep the parsed sources, and the digests computed for them, for the next CLI build."""
-    if file is None:
+def save_parsed(folder: Path | None, key: str, cache: ParseCache, remembered: weakref.WeakKeyDictionary,
+                on_disk: dict[int, Any]) -> None:
+    """Keep the parsed sources, and the digests computed for them, for the next CLI build; only the
+    shards holding a changed file are written again."""
+    if folder is None:
         return
-    digests = {path: (stamp, remembered[value])
-               for entries in (cache.articles, cache.pages)
-               for path, (stamp, (value, _)) in entries.items() if value is not None and value in remembered}
-    write_pickle(file, (key, cache, digests))
+    shards: dict[int, dict[str, dict]] = {}
+    for kind in _KINDS:
+        for path, entry in getattr(cache, kind).items():
+            shard = shards.setdefault(shard_of(path), {"digests": {}, **{k: {} for k in _KINDS}})
+            shard[kind][path] = entry
+            value = entry[1][0] if kind != "units" else None
+            if value is not None and value in remembered:
+                shard["digests"][path] = (entry[0], remembered[value])
+    write_shards(folder, key, shards, on_disk)
 
 
 def parsed_key(content: Path) -> str:

@@ -137,3 +137,50 @@ def test_publishes_new_copies_of_a_replaced_photo_and_drops_the_old_ones(tmp_pat
     assert old and new and not set(old) & set(new)
     page = (tmp_path / "site/tin-tuc/2023/02/trao-huy-hieu-dang-dot-3-2-cho-41-dang-vien/index.html").read_text("utf-8")
     assert all(name not in page for name in old) and new[0] in page
+
+
+CROSS_PROCESS_EDITS = [EDITS[i] for i in (1, 3, 7, 9, 10, 14)]  # body, title, added, deleted, unit, page
+
+
+def test_rebuilds_from_the_kept_cache_after_each_edit_exactly_as_from_scratch(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    build(options(tmp_path, "site", cached=True))
+    for label, apply in CROSS_PROCESS_EDITS:
+        apply(tmp_path / "content")
+        build(options(tmp_path, "site", cached=True))  # a new process each time: caches come from disk
+        shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+        build(options(tmp_path, "fresh", cached=False))
+        assert every_file(tmp_path / "site") == every_file(tmp_path / "fresh"), label
+
+
+def shard_files(tree: Path) -> dict[Path, int]:
+    """The kept parse cache's and memo's shard files, with their modification times."""
+    cache = tree / ".bantin-cache"
+    return {p: p.stat().st_mtime_ns for p in [*cache.glob("parsed-site/*"), *cache.glob("memo-site/*")]}
+
+
+def test_rebuilds_exactly_when_shards_of_the_kept_cache_are_lost_or_damaged(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    build(options(tmp_path, "site", cached=True))
+    parsed = sorted((tmp_path / ".bantin-cache/parsed-site").iterdir())
+    memo = sorted((tmp_path / ".bantin-cache/memo-site").iterdir())
+    parsed[0].unlink()
+    parsed[1].write_bytes(b"not a pickle")
+    memo[0].write_bytes(memo[0].read_bytes()[:100])
+    memo[1].unlink()
+    append(ARTICLE, "\nThêm một câu ở cuối bài.\n")(tmp_path / "content")
+    build(options(tmp_path, "site", cached=True))
+    build(options(tmp_path, "fresh", cached=False))
+    assert every_file(tmp_path / "site") == every_file(tmp_path / "fresh")
+    assert parsed[0].is_file() and parsed[1].read_bytes() != b"not a pickle"  # restored for the next build
+
+
+def test_an_edited_article_rewrites_only_a_few_shards_of_the_kept_cache(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    build(options(tmp_path, "site", cached=True))
+    before = shard_files(tmp_path)
+    append(ARTICLE, "\nThêm một câu ở cuối bài.\n")(tmp_path / "content")
+    build(options(tmp_path, "site", cached=True))
+    after = shard_files(tmp_path)
+    assert after.keys() == before.keys()
+    assert 1 <= len([p for p in after if after[p] != before[p]]) <= len(after) // 10
