@@ -109,6 +109,18 @@
     return jsyaml.dump(data, { schema: jsyaml.CORE_SCHEMA, flowLevel: flowLevel, lineWidth: -1, noRefs: true });
   }
 
+  function scalar(value) { return value === null || typeof value !== "object"; }
+
+  /* Front matter: lists of words on one line (`tags: [a, b]`), mappings and lists of them in blocks
+   * (a URL in a one-line mapping would not read back). */
+  function dumpFront(data) {
+    return Object.keys(data).map(function (k) {
+      var one = {};
+      one[k] = data[k];
+      return dump(one, Array.isArray(data[k]) && data[k].every(scalar) ? 1 : -1);
+    }).join("");
+  }
+
   var FRONT = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
 
   var frontmatter = {
@@ -121,7 +133,7 @@
     },
     toFile: function (data, sortedKeys) {
       var body = String(data.body || "").normalize("NFC");
-      return "---\n" + dump(ordered(data, sortedKeys), 1) + "---\n" + body.replace(/\s*$/, "\n");
+      return "---\n" + dumpFront(ordered(data, sortedKeys)) + "---\n" + body.replace(/\s*$/, "\n");
     },
   };
 

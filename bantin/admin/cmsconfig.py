@@ -140,9 +140,24 @@ def _articles(content: Content) -> dict[str, Any]:
         {"name": "pinned_until", "label": "Giữ làm tin chính đến", "widget": "datetime", "required": False,
          "format": DATE_FORMAT, "date_format": "DD/MM/YYYY", "time_format": "HH:mm",
          "hint": "Chỉ dùng cùng “Tin nổi bật”."},
+        *_blocks(),
         {"name": "body", "label": "Nội dung", "widget": "markdown", "required": True},
     ]
     return collection
+
+
+def _blocks() -> list[dict[str, Any]]:
+    """A video and attachments, as an article or a page may have them."""
+    return [
+        {"name": "video", "label": "Video", "widget": "object", "required": False, "collapsed": True, "fields": [
+            _string("src", "Địa chỉ video (YouTube) hoặc tệp trong media/"),  # checked by the build
+            {"name": "poster", "label": "Ảnh chờ", "widget": "image", "required": False},
+            _string("title", "Tên video")]},
+        {"name": "attachments", "label": "Tệp đính kèm", "widget": "list", "required": False,
+         "summary": "{{fields.title}}", "fields": [
+             {"name": "file", "label": "Tệp", "widget": "file", "required": False},
+             _string("title", "Tên tệp")]},
+    ]
 
 
 def _pages() -> dict[str, Any]:
@@ -155,6 +170,7 @@ def _pages() -> dict[str, Any]:
          "max": 1000, "required": False, "hint": "Để trống: không hiện trên trình đơn."},
         {"name": "summary", "label": "Tóm tắt", "widget": "text", "required": False},
         {"name": "draft", "label": "Bản nháp (chưa đăng)", "widget": "boolean", "default": False, "required": False},
+        *_blocks(),
         {"name": "body", "label": "Nội dung", "widget": "markdown", "required": True},
     ]
     return collection
