@@ -19,6 +19,7 @@ same for `hugo server`). Prints one Markdown table per size.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import platform
 import shutil
@@ -202,7 +203,7 @@ def wait_for(url: str, text: str, timeout: float) -> float:
             with urllib.request.urlopen(url, timeout=5) as answer:
                 if text in answer.read().decode("utf-8", "replace"):
                     return time.perf_counter() - started
-        except OSError:
+        except (OSError, http.client.HTTPException):  # a page replaced while it was being sent: ask again
             pass
         time.sleep(0.01)
     raise TimeoutError(f"{url} did not show {text!r} within {timeout} s")
