@@ -68,6 +68,8 @@
     var body = JSON.stringify({ poll: section.getAttribute("data-poll"), option: choice.value });
     call(section, "/api/vote", { method: "POST", headers: { "Content-Type": "application/json" }, body: body })
       .then(function (answer) {
+        // Drawing opens the results, which asks for them again: that answer must not replace the thanks.
+        if (answer.status === 200) section.setAttribute("data-voted-now", "");
         if (answer.body && answer.body.options) draw(section, answer.body);
         if (answer.status === 200) { say(section, "thanks"); done(section); }
         else if (answer.status === 409) { say(section, "already"); done(section); }
@@ -82,7 +84,7 @@
       .then(function (answer) {
         if (answer.status !== 200 || !answer.body.options) return;   // keep the baked results
         draw(section, answer.body);
-        if (answer.body.voted) { say(section, "already"); done(section); }
+        if (answer.body.voted && !section.hasAttribute("data-voted-now")) { say(section, "already"); done(section); }
       })
       .catch(function () {});
   }
