@@ -67,6 +67,24 @@ class Client(threading.Thread):
                     self.enough.set()
 
 
+def kill_while_busy(process, workers, enough: threading.Event) -> tuple[Counter, Counter]:
+    """Start the workers, SIGKILL the service once they have had enough answers, and return what
+    was acknowledged and what was not, summed over the workers."""
+    try:
+        for worker in workers:
+            worker.start()
+        assert enough.wait(60), "the workers could not reach the service"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+    for worker in workers:
+        worker.join(30)
+    return sum((w.acked for w in workers), Counter()), sum((w.unacked for w in workers), Counter())
+
+
 @pytest.mark.parametrize("synchronous", ["full", "normal"])
 def test_sigkill_loses_no_acknowledged_hit(tmp_path: Path, site_dir: Path, synchronous: str):
     db = tmp_path / "crash.sqlite3"
@@ -74,20 +92,7 @@ def test_sigkill_loses_no_acknowledged_hit(tmp_path: Path, site_dir: Path, synch
     enough, lock, total = threading.Event(), threading.Lock(), [0]
     # One sequential client and several concurrent ones, as the brief asks.
     clients = [Client(str(n), port, enough, total, lock) for n in range(THREADS + 1)]
-    try:
-        for client in clients:
-            client.start()
-        assert enough.wait(60), "the clients could not reach the service"
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.kill()
-        process.wait()
-        process.stdout.close()
-        process.stderr.close()
-    for client in clients:
-        client.join(30)
-    acked = sum((c.acked for c in clients), Counter())
-    unacked = sum((c.unacked for c in clients), Counter())
+    acked, unacked = kill_while_busy(process, clients, enough)
 
     process, port = start_service(db, site_dir, synchronous)
     try:
@@ -148,20 +153,7 @@ def test_sigkill_loses_no_acknowledged_vote(tmp_path: Path, site_dir: Path):
     process, port = start_service(db, site_dir, "normal")
     enough, lock, total = threading.Event(), threading.Lock(), [0]
     voters = [Voter(n, port, enough, total, lock) for n in range(6)]
-    try:
-        for voter in voters:
-            voter.start()
-        assert enough.wait(60), "the voters could not reach the service"
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.kill()
-        process.wait()
-        process.stdout.close()
-        process.stderr.close()
-    for voter in voters:
-        voter.join(30)
-    acked = sum((v.acked for v in voters), Counter())
-    unacked = sum((v.unacked for v in voters), Counter())
+    acked, unacked = kill_while_busy(process, voters, enough)
 
     process, port = start_service(db, site_dir, "normal")
     try:
