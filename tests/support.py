@@ -1,5 +1,5 @@
 """Helpers every test folder shares: the project's paths, a writable copy of the sample, the CLI
-run as an editor runs it, a free port, a snapshot of a folder."""
+run as an editor runs it, a free port, a snapshot of a folder, waiting for a condition."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
@@ -44,3 +48,18 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file under `folder` with its bytes and modification time: equal means untouched."""
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def wait_for(condition, what: str, timeout: float = 90.0):
+    """Poll until `condition()` returns something truthy (connection errors count as not yet); fail
+    naming `what` after `timeout` seconds, an upper bound for a loaded CI machine."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = condition()
+        except (urllib.error.URLError, ConnectionError, OSError):
+            result = None
+        if result:
+            return result
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from bantin.admin.files import node_modules
-from tests.support import ROOT, copy_sample, free_port
+from tests.support import ROOT, copy_sample, free_port, wait_for
 
 TIMEOUT = 90.0  # an upper bound for a loaded CI machine
 
@@ -23,19 +22,6 @@ def fetch(url: str, data: bytes | None = None, headers: dict | None = None) -> t
             return answer.status, answer.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8")
-
-
-def wait_for(condition, what: str, timeout: float = TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = condition()
-        except (urllib.error.URLError, ConnectionError, OSError):
-            result = None
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def needs_decap() -> None:

@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -15,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from bantin.dev.serve import changes, resolve_request, snapshot, with_overlay
+
+from tests.support import wait_for
 
 from .helpers import ROOT, copy_sample, free_port
 
@@ -27,20 +28,6 @@ def fetch(url: str) -> tuple[int, str, dict]:
             return answer.status, answer.read().decode("utf-8"), dict(answer.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8"), dict(error.headers)
-
-
-def wait_for(condition, what: str, timeout: float = TIMEOUT):
-    """Poll until `condition()` returns something truthy; fail naming `what` after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = condition()
-        except (urllib.error.URLError, ConnectionError, OSError):
-            result = None
-        if result:
-            return result
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
